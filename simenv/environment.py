@@ -1,0 +1,430 @@
+"""The PyBullet tabletop world: an arm with a tool, the table, cameras and a task.
+
+It follows the gym-style Ravens environment contract (``reset``, ``step``, ``add_object``,
+``obj_ids``, ``info``) because task files and experts are written against it.
+Task code calls ``pybullet`` directly without a client id, so the world is the process's
+default PyBullet client; one Environment is live per process at a time.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pybullet as p
+
+from simenv import utils
+from simenv.assets import resolve_asset
+from simenv.cameras import DEFAULT_CAMERAS, CameraConfig, render_camera
+from simenv.constants import BOUNDS, PIX_SIZE, SIM_HZ
+from simenv.errors import InvalidPoseError, TaskCodeError
+from simenv.grippers import Gripper, Suction
+from simenv.robot_model import arm_urdf_path
+
+CATEGORIES = ("fixed", "rigid", "deformable")
+#: Objects may be placed a little outside the workspace (bowls near an edge, rope ends).
+POSE_MARGIN = 0.15
+HOME_TIP_POSE = ((0.5, 0.0, 0.35), (0.0, 0.0, 0.0, 1.0))
+#: Joint-space start for IK: elbow up, tool down, in front of the robot.
+REST_JOINTS = (0.0, 0.3, 1.6, 1.24, 0.0, 0.0)
+JOINT_FORCE = 500.0
+POSITION_GAIN = 0.3
+#: Joint error (radians) at which a motion counts as arrived.
+ARRIVED = 2e-3
+MOVE_TIMEOUT_S = 8.0
+SETTLE_TIMEOUT_S = 2.0
+
+
+class ArmKinematics:
+    """Inverse kinematics on a private copy of the arm in its own physics client.
+
+    Solving on a copy lets the solver iterate from any joint state without disturbing the
+    physical arm.
+    """
+
+    def __init__(self, tool: str) -> None:
+        self.client = p.connect(p.DIRECT)
+        self.arm = p.loadURDF(str(arm_urdf_path(tool)), useFixedBase=True, physicsClientId=self.client)
+        self.joints = list(range(6))
+        self.tip = p.getNumJoints(self.arm, physicsClientId=self.client) - 1
+
+    def close(self) -> None:
+        if p.isConnected(self.client):
+            p.disconnect(self.client)
+
+    def _set(self, joints: Sequence[float]) -> None:
+        for j, v in zip(self.joints, joints, strict=True):
+            p.resetJointState(self.arm, j, v, physicsClientId=self.client)
+
+    def tip_pose(self, joints: Sequence[float]) -> utils.Pose:
+        self._set(joints)
+        state = p.getLinkState(self.arm, self.tip, computeForwardKinematics=True, physicsClientId=self.client)
+        return state[4], state[5]
+
+    def solve(self, pose: utils.Pose, start: Sequence[float], tolerance: float = 5e-4) -> np.ndarray:
+        """Joint angles that put the tip at ``pose``, starting from ``start``."""
+        self._set(start)
+        solution = np.asarray(start, dtype=np.float64)
+        for _ in range(4):
+            solution = np.asarray(
+                p.calculateInverseKinematics(
+                    self.arm, self.tip, pose[0], pose[1], maxNumIterations=100,
+                    residualThreshold=1e-6, physicsClientId=self.client,
+                )
+            )
+            self._set(solution)
+            state = p.getLinkState(self.arm, self.tip, computeForwardKinematics=True, physicsClientId=self.client)
+            if np.linalg.norm(np.subtract(state[4], pose[0])) < tolerance:
+                break
+        # Keep every joint near its start: equivalent angles 2*pi apart are the same pose.
+        return np.asarray(start) + (solution - np.asarray(start) + np.pi) % (2 * np.pi) - np.pi
+
+
+def check_pose(pose: Any, what: str) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """A pose as (xyz, quaternion), or an error naming the object and the bad value."""
+    try:
+        if len(pose) == 3 and np.ndim(pose[0]) == 0:
+            pose = (pose, (0.0, 0.0, 0.0, 1.0))
+        pos = tuple(float(v) for v in pose[0])
+        rot = tuple(float(v) for v in pose[1])
+    except (TypeError, ValueError, IndexError) as exc:
+        raise InvalidPoseError(
+            f"Pose of {what} must be (position (x, y, z), quaternion (x, y, z, w)); got {pose!r}. "
+            "get_random_pose returns (None, None) when the table is full: check for None."
+        ) from exc
+    if len(pos) != 3 or len(rot) != 4:
+        raise InvalidPoseError(
+            f"Pose of {what} must have a 3-element position and a 4-element quaternion; got {pose!r}."
+        )
+    if not all(np.isfinite(pos + rot)):
+        raise InvalidPoseError(f"Pose of {what} has a NaN or infinite value: {pose!r}.")
+    lo, hi = BOUNDS[:, 0] - POSE_MARGIN, BOUNDS[:, 1] + POSE_MARGIN
+    hi = hi.copy()
+    hi[2] = BOUNDS[2, 1] + 0.5
+    lo[2] = -0.05
+    if any(v < a or v > b for v, a, b in zip(pos, lo, hi, strict=True)):
+        raise InvalidPoseError(
+            f"Position of {what} {tuple(round(v, 3) for v in pos)} is outside the workspace "
+            f"(x in [0.25, 0.75], y in [-0.5, 0.5], z in [0, 0.3] m). Use self.get_random_pose(env, size) "
+            "or compute targets inside those bounds."
+        )
+    norm = float(np.linalg.norm(rot))
+    if norm < 1e-6:
+        raise InvalidPoseError(f"Quaternion of {what} is all zeros: {rot!r}; identity is (0, 0, 0, 1).")
+    return pos, tuple(v / norm for v in rot)
+
+
+class Environment:
+    """The tabletop world.
+
+    Args:
+        assets_root: kept for Ravens compatibility; assets resolve under ``simenv/assets``.
+        task: the task to run (or ``set_task`` later).
+        disp: open a PyBullet GUI window.
+        render: produce camera images in observations (off for fast validation).
+        cameras: camera set-ups for observations.
+    """
+
+    def __init__(
+        self,
+        assets_root: str | None = None,
+        task: Any = None,
+        disp: bool = False,
+        render: bool = False,
+        cameras: Sequence[CameraConfig] = DEFAULT_CAMERAS,
+        hz: int = SIM_HZ,
+    ) -> None:
+        if p.isConnected(0):
+            raise TaskCodeError(
+                "Another simulation is already connected in this process; close it with env.close() "
+                "before making a new Environment."
+            )
+        self.client = p.connect(p.GUI if disp else p.DIRECT)
+        if self.client != 0:
+            p.disconnect(self.client)
+            raise RuntimeError("The Environment must own PyBullet's default client (id 0).")
+        self.assets_root = assets_root or str(resolve_asset("block/block.urdf").parent.parent)
+        self.render_enabled = render
+        self.agent_cams = [c.as_dict() for c in cameras]
+        self.cameras = tuple(cameras)
+        self.hz = hz
+        self.pix_size = PIX_SIZE
+        self.bounds = BOUNDS
+        self.obj_ids: dict[str, list[int]] = {c: [] for c in CATEGORIES}
+        self.object_sizes: dict[int, tuple[float, float, float]] = {}
+        self.task: Any = None
+        self.ee: Gripper | None = None
+        self.arm: int = -1
+        self.tip_link: int = -1
+        self.sim_steps = 0
+        self.step_callbacks: list[Callable[[], None]] = []
+        self._kinematics: dict[str, ArmKinematics] = {}
+        self._joints = list(range(6))
+        self._cmd = np.zeros(6)
+        self._tmpdir = tempfile.TemporaryDirectory(prefix="simgen-env-")
+        self._random = np.random.RandomState()
+        if task is not None:
+            self.set_task(task)
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    @property
+    def tmp_dir(self) -> Path:
+        """Folder for filled URDF templates; removed with the environment."""
+        return Path(self._tmpdir.name)
+
+    def close(self) -> None:
+        for kin in self._kinematics.values():
+            kin.close()
+        self._kinematics.clear()
+        if p.isConnected(self.client):
+            p.disconnect(self.client)
+        self._tmpdir.cleanup()
+
+    def __enter__(self) -> Environment:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def seed(self, seed: int | None = None) -> int | None:
+        self._random = np.random.RandomState(seed)
+        return seed
+
+    def set_task(self, task: Any) -> None:
+        if hasattr(task, "set_assets_root"):
+            task.set_assets_root(self.assets_root)
+        self.task = task
+
+    # -- objects ----------------------------------------------------------------------------
+
+    def add_object(
+        self, urdf: str, pose: Any, category: str = "rigid", color: Any = None, **kwargs: Any
+    ) -> int:
+        """Load a URDF at ``pose``; returns its body id (added to ``obj_ids[category]``)."""
+        if category not in CATEGORIES:
+            raise TaskCodeError(
+                f"Unknown object category '{category}'; use one of {', '.join(CATEGORIES)}."
+            )
+        path = resolve_asset(str(urdf))
+        pos, rot = check_pose(pose, f"object '{urdf}'")
+        rgba = utils.color_rgba(color) if color is not None else None
+        try:
+            obj_id = p.loadURDF(
+                str(path), pos, rot, useFixedBase=category == "fixed",
+                flags=p.URDF_USE_MATERIAL_COLORS_FROM_MTL,
+            )
+        except p.error as exc:
+            raise TaskCodeError(
+                f"PyBullet could not load '{urdf}' ({path}): {exc}. If it is a template, fill every "
+                "token with self.fill_template(template, replace)."
+            ) from exc
+        if rgba is not None:
+            for link in range(-1, p.getNumJoints(obj_id)):
+                p.changeVisualShape(obj_id, link, rgbaColor=rgba)
+        self.obj_ids[category].append(obj_id)
+        self.object_sizes[obj_id] = self._measure_size(obj_id)
+        return obj_id
+
+    @staticmethod
+    def _measure_size(obj_id: int) -> tuple[float, float, float]:
+        """The object's extent in its own frame (collision box, else visual shapes)."""
+        pos, rot = p.getBasePositionAndOrientation(obj_id)
+        p.resetBasePositionAndOrientation(obj_id, pos, (0, 0, 0, 1))
+        lo, hi = p.getAABB(obj_id)
+        for link in range(p.getNumJoints(obj_id)):
+            llo, lhi = p.getAABB(obj_id, link)
+            lo, hi = np.minimum(lo, llo), np.maximum(hi, lhi)
+        p.resetBasePositionAndOrientation(obj_id, pos, rot)
+        size = np.subtract(hi, lo)
+        if np.all(size < 1e-3) or not p.getCollisionShapeData(obj_id, -1):
+            visual = [v for v in p.getVisualShapeData(obj_id) if v[1] == -1]
+            if visual:
+                dims = visual[0][3]
+                geom = visual[0][2]
+                if geom == p.GEOM_BOX:
+                    size = np.asarray(dims)
+                elif geom == p.GEOM_CYLINDER:
+                    size = np.array([2 * dims[1], 2 * dims[1], dims[0]])
+                elif geom == p.GEOM_SPHERE:
+                    size = np.full(3, 2 * dims[0])
+        return float(size[0]), float(size[1]), float(size[2])
+
+    def all_object_ids(self) -> list[int]:
+        return [i for c in CATEGORIES for i in self.obj_ids[c]]
+
+    @property
+    def info(self) -> dict[Any, Any]:
+        """Each object's (position, orientation, size) and the current language goal."""
+        info: dict[Any, Any] = {}
+        for obj_id in self.all_object_ids():
+            pos, rot = p.getBasePositionAndOrientation(obj_id)
+            info[obj_id] = (pos, rot, self.object_sizes.get(obj_id, (0.0, 0.0, 0.0)))
+        info["lang_goal"] = self.get_lang_goal()
+        return info
+
+    def get_lang_goal(self) -> str:
+        return self.task.get_lang_goal() if self.task is not None else ""
+
+    # -- simulation -------------------------------------------------------------------------
+
+    def reset(self) -> dict[str, Any]:
+        """Rebuild the world for the task and return the first observation."""
+        if self.task is None:
+            raise TaskCodeError("env.reset() needs a task: call env.set_task(task) first.")
+        self.obj_ids = {c: [] for c in CATEGORIES}
+        self.object_sizes = {}
+        self.step_callbacks = []
+        p.resetSimulation()
+        p.setGravity(0, 0, -9.8)
+        p.setTimeStep(1.0 / self.hz)
+        p.configureDebugVisualizer(p.COV_ENABLE_RENDERING, 0)
+        p.loadURDF(str(resolve_asset("plane/plane.urdf")), (0, 0, -0.001))
+        p.loadURDF(str(resolve_asset("workspace/workspace.urdf")), (0.5, 0, 0))
+        ee_class = getattr(self.task, "ee", Suction)
+        tool = getattr(ee_class, "tool", "suction")
+        self.arm = p.loadURDF(str(arm_urdf_path(tool)), useFixedBase=True)
+        self.tip_link = p.getNumJoints(self.arm) - 1
+        if tool not in self._kinematics:
+            self._kinematics[tool] = ArmKinematics(tool)
+        self.kinematics = self._kinematics[tool]
+        home = self.kinematics.solve(HOME_TIP_POSE, REST_JOINTS)
+        self.homej = home
+        for j, v in zip(self._joints, home, strict=True):
+            p.resetJointState(self.arm, j, v)
+        self._cmd = np.array(home)
+        self._hold(self._cmd)
+        self.ee = ee_class(self.arm, self.tip_link, self.obj_ids)
+        self.task.reset(self)
+        p.configureDebugVisualizer(p.COV_ENABLE_RENDERING, 1)
+        obs, _, _, _ = self.step()
+        return obs
+
+    def _hold(self, joints: np.ndarray) -> None:
+        p.setJointMotorControlArray(
+            self.arm, self._joints, p.POSITION_CONTROL, targetPositions=list(joints),
+            forces=[JOINT_FORCE] * 6, positionGains=[POSITION_GAIN] * 6,
+        )
+
+    def step_simulation(self) -> None:
+        p.stepSimulation()
+        self.sim_steps += 1
+        for callback in self.step_callbacks:
+            callback()
+
+    def joint_positions(self) -> np.ndarray:
+        return np.array([s[0] for s in p.getJointStates(self.arm, self._joints)])
+
+    def movej(
+        self, targj: Sequence[float], speed: float = 0.01, timeout: float = MOVE_TIMEOUT_S,
+        stop: Callable[[], bool] | None = None,
+    ) -> bool:
+        """Move the joints to ``targj`` at ``speed`` radians per step; True on timeout."""
+        targj = np.asarray(targj, dtype=np.float64)
+        for step in range(int(timeout * self.hz)):
+            diff = targj - self._cmd
+            norm = float(np.linalg.norm(diff))
+            if norm > speed:
+                self._cmd = self._cmd + diff / norm * speed
+            else:
+                self._cmd = targj.copy()
+                if np.all(np.abs(targj - self.joint_positions()) < ARRIVED):
+                    return False
+            self._hold(self._cmd)
+            self.step_simulation()
+            if stop is not None and step % 2 == 0 and stop():
+                self._cmd = self.joint_positions()
+                self._hold(self._cmd)
+                return False
+        return True
+
+    def movep(
+        self, pose: utils.Pose, speed: float = 0.01, stop: Callable[[], bool] | None = None,
+        straight: bool = False, timeout: float = MOVE_TIMEOUT_S,
+    ) -> bool:
+        """Move the tool tip to ``pose``; ``straight`` follows a line in space (1 cm steps)."""
+        pose = check_pose(pose, "the end effector target")
+        if not straight:
+            return self.movej(self.kinematics.solve(pose, self._cmd), speed, timeout, stop)
+        start, _ = self.kinematics.tip_pose(self._cmd)
+        distance = float(np.linalg.norm(np.subtract(pose[0], start)))
+        n = max(1, int(np.ceil(distance / 0.01)))
+        joints = self._cmd
+        waypoints = []
+        for i in range(1, n + 1):
+            pos = tuple(np.asarray(start) + (np.asarray(pose[0]) - np.asarray(start)) * i / n)
+            joints = self.kinematics.solve((pos, pose[1]), joints)
+            waypoints.append(joints)
+        for joints in waypoints:
+            if self._move_through(joints, speed, stop):
+                return not (stop is not None and stop())
+        return self.movej(waypoints[-1], speed, timeout, stop)
+
+    def _move_through(self, targj: np.ndarray, speed: float, stop: Callable[[], bool] | None) -> bool:
+        """Advance the commanded joints to a waypoint without waiting; True if stopped."""
+        while True:
+            diff = targj - self._cmd
+            norm = float(np.linalg.norm(diff))
+            if norm <= speed:
+                self._cmd = targj.copy()
+                return False
+            self._cmd = self._cmd + diff / norm * speed
+            self._hold(self._cmd)
+            self.step_simulation()
+            if stop is not None and stop():
+                self._cmd = self.joint_positions()
+                self._hold(self._cmd)
+                return True
+
+    def is_static(self) -> bool:
+        for obj_id in self.obj_ids["rigid"]:
+            lin, ang = p.getBaseVelocity(obj_id)
+            if np.linalg.norm(lin) > 5e-3 or np.linalg.norm(ang) > 5e-2:
+                return False
+        return True
+
+    def settle(self, max_seconds: float = SETTLE_TIMEOUT_S) -> None:
+        for _ in range(int(max_seconds * self.hz)):
+            self.step_simulation()
+            if self.is_static():
+                return
+
+    def step(self, action: dict[str, Any] | None = None) -> tuple[dict[str, Any], float, bool, dict[Any, Any]]:
+        """Run one primitive (``{'pose0', 'pose1'}``), wait for objects to settle, score it."""
+        if action is not None:
+            pose0 = check_pose(action["pose0"], "the action's pose0")
+            pose1 = check_pose(action["pose1"], "the action's pose1")
+            timeout = self.task.primitive(self.movej, self.movep, self.ee, pose0, pose1)
+            if timeout:
+                return self._get_obs(), 0.0, True, self.info
+        self.settle()
+        reward, info = self.task.reward() if action is not None else (0.0, {})
+        done = self.task.done()
+        info.update(self.info)
+        return self._get_obs(), reward, done, info
+
+    # -- observation ------------------------------------------------------------------------
+
+    def _get_obs(self) -> dict[str, Any]:
+        if not self.render_enabled:
+            return {"color": (), "depth": ()}
+        colors, depths = [], []
+        for cam in self.cameras:
+            color, depth, _ = render_camera(cam)
+            colors.append(color)
+            depths.append(depth)
+        return {"color": tuple(colors), "depth": tuple(depths)}
+
+    def render_camera(self, config: CameraConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return render_camera(config)
+
+    def write_urdf(self, text: str, stem: str) -> str:
+        """Write a filled template into the environment's temporary folder."""
+        fd, name = tempfile.mkstemp(prefix=f"{stem}-", suffix=".urdf", dir=self.tmp_dir)
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        return name

@@ -1,0 +1,60 @@
+"""The validation report: what a validation run says about one task program.
+
+It is the single schema shared by `simgen validate --json`, the sandbox, the task library
+(validation summaries) and the graph's execute/reflect nodes, so it lives in one place.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+
+class Stage(StrEnum):
+    """Stages a task goes through, in order; a report names the first one that failed."""
+
+    PARSE = "parse"
+    IMPORT = "import"
+    BUILD = "build"
+    RESET = "reset"
+    EPISODES = "episodes"
+    SUCCESS = "success"
+    PASSED = "passed"
+
+
+class EpisodeResult(BaseModel):
+    """One expert episode on one seed."""
+
+    seed: int
+    reward: float
+    success: bool
+    steps: int
+    seconds: float
+    error: str | None = None
+
+
+class ValidationReport(BaseModel):
+    """Outcome of validating one task program (by registry name or file)."""
+
+    target: str = Field(description="The task name or file that was validated.")
+    task_name: str | None = Field(default=None, description="The task's registry-style name.")
+    passed: bool
+    stage: Stage = Field(description="The stage that failed, or 'passed'.")
+    error: str | None = Field(
+        default=None, description="One message: what is wrong and how to fix it."
+    )
+    traceback: str | None = Field(
+        default=None, description="Traceback trimmed to the task file's own frames."
+    )
+    episodes: list[EpisodeResult] = Field(default_factory=list)
+    success_rate: float = 0.0
+    min_success: float = 0.5
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        """A one-line human summary."""
+        verdict = "PASSED" if self.passed else f"FAILED at {self.stage.value}"
+        rate = f"{self.success_rate:.0%} of {len(self.episodes)} episodes"
+        line = f"{self.target}: {verdict} ({rate}, {self.seconds:.2f}s)"
+        return line if self.error is None else f"{line}\n  {self.error}"

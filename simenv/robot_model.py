@@ -1,0 +1,128 @@
+"""Our 6-DoF arm, written as URDF here: a UR-style chain with a tool at the wrist.
+
+The tool tip's frame is identity in the world when the tool points straight down, so a
+top-down grasp pose is just ``(position, yaw quaternion)``, as the task API expects.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from functools import cache
+from pathlib import Path
+
+#: Lengths of the chain (metres): base height, upper arm, forearm, two wrist links.
+BASE_HEIGHT = 0.10
+UPPER_ARM = 0.50
+FOREARM = 0.50
+WRIST_1 = 0.06
+WRIST_2 = 0.06
+#: Tool lengths from the last wrist joint to the tip.
+SUCTION_LENGTH = 0.09
+SPATULA_LENGTH = 0.10
+
+
+def _link(name: str, length: float, radius: float, mass: float, rgba: str) -> str:
+    return f"""
+  <link name="{name}">
+    <inertial><origin xyz="0 0 {length / 2:.4f}"/><mass value="{mass}"/>
+      <inertia ixx="0.01" iyy="0.01" izz="0.01" ixy="0" ixz="0" iyz="0"/></inertial>
+    <visual><origin xyz="0 0 {length / 2:.4f}"/>
+      <geometry><cylinder radius="{radius}" length="{length:.4f}"/></geometry>
+      <material name="{name}_mat"><color rgba="{rgba}"/></material></visual>
+    <collision><origin xyz="0 0 {length / 2:.4f}"/>
+      <geometry><cylinder radius="{radius * 0.8:.4f}" length="{length * 0.9:.4f}"/></geometry>
+    </collision>
+  </link>"""
+
+
+def _joint(name: str, parent: str, child: str, z: float, axis: str, limit: float) -> str:
+    return f"""
+  <joint name="{name}" type="revolute">
+    <parent link="{parent}"/><child link="{child}"/>
+    <origin xyz="0 0 {z:.4f}"/><axis xyz="{axis}"/>
+    <limit lower="{-limit}" upper="{limit}" effort="300" velocity="6"/>
+  </joint>"""
+
+
+def _suction_tool() -> str:
+    return f"""
+  <link name="tool">
+    <inertial><origin xyz="0 0 0.03"/><mass value="0.1"/>
+      <inertia ixx="0.0001" iyy="0.0001" izz="0.0001" ixy="0" ixz="0" iyz="0"/></inertial>
+    <visual><origin xyz="0 0 0.035"/><geometry><cylinder radius="0.012" length="0.07"/></geometry>
+      <material name="tool_mat"><color rgba="0.15 0.15 0.15 1"/></material></visual>
+    <collision><origin xyz="0 0 0.035"/><geometry><cylinder radius="0.010" length="0.07"/></geometry>
+    </collision>
+  </link>
+  <joint name="tool_mount" type="fixed"><parent link="wrist_3"/><child link="tool"/>
+    <origin xyz="0 0 {WRIST_2:.4f}"/></joint>
+  <link name="tip">
+    <inertial><mass value="0.01"/>
+      <inertia ixx="0.00001" iyy="0.00001" izz="0.00001" ixy="0" ixz="0" iyz="0"/></inertial>
+    <visual><origin xyz="0 0 0.01"/><geometry><cylinder radius="0.008" length="0.02"/></geometry>
+      <material name="tip_mat"><color rgba="0.6 0.6 0.6 1"/></material></visual>
+    <collision><origin xyz="0 0 0.01"/><geometry><cylinder radius="0.008" length="0.02"/></geometry>
+    </collision>
+  </link>
+  <joint name="tip_mount" type="fixed"><parent link="tool"/><child link="tip"/>
+    <origin xyz="0 0 {SUCTION_LENGTH:.4f}" rpy="0 3.14159265359 0"/></joint>"""
+
+
+def _spatula_tool() -> str:
+    return f"""
+  <link name="tool">
+    <inertial><origin xyz="0 0 0.04"/><mass value="0.1"/>
+      <inertia ixx="0.0001" iyy="0.0001" izz="0.0001" ixy="0" ixz="0" iyz="0"/></inertial>
+    <visual><origin xyz="0 0 0.04"/><geometry><cylinder radius="0.01" length="0.08"/></geometry>
+      <material name="tool_mat"><color rgba="0.15 0.15 0.15 1"/></material></visual>
+    <collision><origin xyz="0 0 0.04"/><geometry><cylinder radius="0.008" length="0.08"/></geometry>
+    </collision>
+  </link>
+  <joint name="tool_mount" type="fixed"><parent link="wrist_3"/><child link="tool"/>
+    <origin xyz="0 0 {WRIST_2:.4f}"/></joint>
+  <link name="tip">
+    <inertial><mass value="0.02"/>
+      <inertia ixx="0.00001" iyy="0.00001" izz="0.00001" ixy="0" ixz="0" iyz="0"/></inertial>
+    <visual><origin xyz="0 0 0.01"/><geometry><box size="0.005 0.08 0.03"/></geometry>
+      <material name="tip_mat"><color rgba="0.7 0.7 0.75 1"/></material></visual>
+    <collision><origin xyz="0 0 0.01"/><geometry><box size="0.005 0.08 0.03"/></geometry>
+    </collision>
+  </link>
+  <joint name="tip_mount" type="fixed"><parent link="tool"/><child link="tip"/>
+    <origin xyz="0 0 {SPATULA_LENGTH:.4f}" rpy="0 3.14159265359 0"/></joint>"""
+
+
+def arm_urdf_text(tool: str) -> str:
+    """The URDF of the arm with a ``'suction'`` or ``'spatula'`` tool."""
+    tools = {"suction": _suction_tool, "spatula": _spatula_tool}
+    if tool not in tools:
+        raise ValueError(f"Unknown tool '{tool}'; expected one of {sorted(tools)}")
+    pi = 3.14159265359
+    body = "".join(
+        [
+            _link("base", BASE_HEIGHT, 0.07, 0.0, "0.35 0.35 0.4 1"),
+            _joint("shoulder_pan", "base", "shoulder", BASE_HEIGHT, "0 0 1", pi),
+            _link("shoulder", 0.001, 0.06, 2.0, "0.3 0.45 0.7 1"),
+            _joint("shoulder_lift", "shoulder", "upper_arm", 0.0, "0 1 0", pi),
+            _link("upper_arm", UPPER_ARM, 0.045, 3.0, "0.3 0.45 0.7 1"),
+            _joint("elbow", "upper_arm", "forearm", UPPER_ARM, "0 1 0", pi),
+            _link("forearm", FOREARM, 0.035, 2.0, "0.3 0.45 0.7 1"),
+            _joint("wrist_1", "forearm", "wrist_1_link", FOREARM, "0 1 0", 2 * pi),
+            _link("wrist_1_link", WRIST_1, 0.03, 0.5, "0.3 0.3 0.35 1"),
+            _joint("wrist_2", "wrist_1_link", "wrist_2_link", WRIST_1, "0 0 1", 2 * pi),
+            _link("wrist_2_link", 0.001, 0.03, 0.3, "0.3 0.3 0.35 1"),
+            _joint("wrist_3", "wrist_2_link", "wrist_3", 0.0, "0 1 0", 2 * pi),
+            _link("wrist_3", WRIST_2, 0.028, 0.3, "0.3 0.3 0.35 1"),
+            tools[tool](),
+        ]
+    )
+    return f'<?xml version="1.0"?>\n<robot name="simgen_arm_{tool}">{body}\n</robot>\n'
+
+
+@cache
+def arm_urdf_path(tool: str) -> Path:
+    """Write the arm's URDF once per process and return its path."""
+    folder = Path(tempfile.mkdtemp(prefix="simgen-arm-"))
+    path = folder / f"arm-{tool}.urdf"
+    path.write_text(arm_urdf_text(tool))
+    return path

@@ -1,0 +1,56 @@
+"""Place red in green: every red block goes into a green bowl."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simenv import utils
+from simenv.task import Task
+
+BOWL_SIZE = (0.12, 0.12, 0.0)
+BLOCK_SIZE = (0.04, 0.04, 0.04)
+
+
+class PlaceRedInGreen(Task):
+    """Pick up the red blocks and place them in the green bowls, among distractor blocks and bowls of other colours."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.max_steps = 10
+        self.lang_template = "put the red blocks in a green bowl"
+        self.task_completed_desc = "done placing blocks in bowls."
+        self.additional_reset()
+
+    def reset(self, env) -> None:  # type: ignore[no-untyped-def]
+        super().reset(env)
+        n_bowls = np.random.randint(1, 4)
+        n_blocks = np.random.randint(1, n_bowls + 1)
+
+        bowl_poses = []
+        for _ in range(n_bowls):
+            pose = self.get_random_pose(env, BOWL_SIZE)
+            env.add_object("bowl/bowl.urdf", pose, "fixed", color="green")
+            bowl_poses.append(pose)
+
+        blocks = []
+        for _ in range(n_blocks):
+            pose = self.get_random_pose(env, BLOCK_SIZE)
+            blocks.append(env.add_object("block/block.urdf", pose, color="red"))
+
+        self.add_goal(
+            objs=blocks, matches=np.ones((len(blocks), n_bowls)), targ_poses=bowl_poses,
+            replace=True, rotations=False, metric="pose", params=None, step_max_reward=1.0,
+            language_goal=self.lang_template,
+        )
+
+        # Distractors: blocks and bowls of any colour but these two.
+        colors = [c for c in utils.COLORS if c not in ("red", "green")]
+        for _ in range(np.random.randint(0, 6)):
+            is_block = np.random.rand() > 0.5
+            size = BLOCK_SIZE if is_block else BOWL_SIZE
+            pose = self.get_random_pose(env, size)
+            if pose[0] is None:
+                continue
+            urdf = "block/block.urdf" if is_block else "bowl/bowl.urdf"
+            color = colors[np.random.randint(len(colors))]
+            env.add_object(urdf, pose, "rigid" if is_block else "fixed", color=color)

@@ -1,0 +1,247 @@
+"""Task-API utilities: colours, pose algebra, top-down images.
+
+Names and meanings follow the Ravens / CLIPort ``utils`` module so that task files written
+for that benchmark run unchanged (`from cliport.utils import utils`).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pybullet as p
+from scipy.spatial.transform import Rotation
+
+from simenv.constants import BOUNDS, PIX_SIZE
+from simenv.errors import UnknownColorError
+
+Pose = tuple[Any, Any]
+
+# ---------------------------------------------------------------------------------------------
+# Colours
+# ---------------------------------------------------------------------------------------------
+
+COLORS: dict[str, list[float]] = {
+    "blue": [0.22, 0.45, 0.78],
+    "red": [0.86, 0.24, 0.22],
+    "green": [0.30, 0.66, 0.33],
+    "orange": [0.96, 0.56, 0.16],
+    "yellow": [0.95, 0.82, 0.25],
+    "purple": [0.58, 0.38, 0.70],
+    "pink": [0.98, 0.60, 0.70],
+    "cyan": [0.35, 0.78, 0.85],
+    "brown": [0.58, 0.42, 0.30],
+    "white": [0.96, 0.96, 0.96],
+    "gray": [0.55, 0.55, 0.55],
+    "indigo": [0.29, 0.20, 0.55],
+    "violet": [0.56, 0.30, 0.86],
+    "black": [0.10, 0.10, 0.10],
+    "silver": [0.75, 0.75, 0.78],
+    "gold": [0.83, 0.69, 0.22],
+}
+COLORS_NAMES = list(COLORS)
+TRAIN_COLORS = ["blue", "red", "green", "yellow", "brown", "gray", "cyan"]
+EVAL_COLORS = ["blue", "red", "green", "orange", "purple", "pink", "white"]
+
+
+def color_rgba(color: str | Sequence[float]) -> list[float]:
+    """An rgba list for a colour name or an rgb(a) sequence, with a clear error otherwise."""
+    if isinstance(color, str):
+        key = color.strip().lower()
+        if key not in COLORS:
+            raise UnknownColorError(
+                f"Unknown colour '{color}'. Known colours: {', '.join(COLORS)}. "
+                "Use one of these names (utils.COLORS[name]) or pass an rgb list of floats in 0..1."
+            )
+        return [*COLORS[key], 1.0]
+    values = [float(v) for v in color]
+    if len(values) not in (3, 4) or not all(np.isfinite(values)):
+        raise UnknownColorError(
+            f"Colour {list(color)!r} must be a name or 3-4 finite floats in 0..1 (rgb or rgba)."
+        )
+    if max(values) > 1.0:  # 0..255 given by mistake: scale rather than saturate.
+        values = [v / 255.0 for v in values[:3]] + values[3:]
+    return values if len(values) == 4 else [*values, 1.0]
+
+
+def get_colors_names(mode: str) -> list[str]:
+    """The colour names used in a split: train colours for 'train', eval colours otherwise."""
+    return list(TRAIN_COLORS) if mode == "train" else list(EVAL_COLORS)
+
+
+def get_colors(mode: str, n_colors: int = -1, **_: Any) -> tuple[list[list[float]], list[str]]:
+    """Colours of a split (all, or ``n_colors`` sampled without replacement) and their names."""
+    names = get_colors_names(mode)
+    if n_colors != -1:
+        names = random.sample(names, n_colors)
+    return [COLORS[n] for n in names], names
+
+
+def get_random_color() -> tuple[list[float], str]:
+    name = random.choice(TRAIN_COLORS)
+    return COLORS[name], name
+
+
+# ---------------------------------------------------------------------------------------------
+# Poses: positions (x, y, z), quaternions (x, y, z, w)
+# ---------------------------------------------------------------------------------------------
+
+
+def eulerXYZ_to_quatXYZW(rotation: Sequence[float]) -> tuple[float, ...]:  # noqa: N802
+    """Extrinsic XYZ Euler angles (roll, pitch, yaw) to a quaternion."""
+    return tuple(Rotation.from_euler("xyz", rotation).as_quat())
+
+
+def quatXYZW_to_eulerXYZ(quaternion_xyzw: Sequence[float]) -> tuple[float, ...]:  # noqa: N802
+    """A quaternion to extrinsic XYZ Euler angles (roll, pitch, yaw)."""
+    return tuple(Rotation.from_quat(quaternion_xyzw).as_euler("xyz"))
+
+
+def invert(pose: Pose) -> Pose:
+    return p.invertTransform(pose[0], pose[1])
+
+
+def multiply(pose0: Pose, pose1: Pose) -> Pose:
+    return p.multiplyTransforms(pose0[0], pose0[1], pose1[0], pose1[1])
+
+
+def apply(pose: Pose, position: Sequence[float]) -> np.ndarray:
+    """Transform a point (or a 3xN array of points) from the pose's frame to the world."""
+    pts = np.asarray(position, dtype=np.float64)
+    rot = np.array(p.getMatrixFromQuaternion(pose[1])).reshape(3, 3)
+    if pts.ndim == 1:
+        return rot @ pts + np.asarray(pose[0])
+    return rot @ pts + np.asarray(pose[0]).reshape(3, 1)
+
+
+def get_yaw(quaternion_xyzw: Sequence[float]) -> float:
+    return float(quatXYZW_to_eulerXYZ(quaternion_xyzw)[2])
+
+
+# ---------------------------------------------------------------------------------------------
+# Top-down images
+# ---------------------------------------------------------------------------------------------
+
+
+def xyz_to_pix(position: Sequence[float], bounds: np.ndarray, pixel_size: float) -> tuple[int, int]:
+    """World (x, y) to heightmap pixel (row along y, column along x)."""
+    u = int(np.round((position[1] - bounds[1, 0]) / pixel_size))
+    v = int(np.round((position[0] - bounds[0, 0]) / pixel_size))
+    return u, v
+
+
+def pix_to_xyz(
+    pixel: Sequence[int],
+    height: np.ndarray | float | None,
+    bounds: np.ndarray,
+    pixel_size: float,
+    skip_height: bool = False,
+) -> tuple[float, float, float]:
+    """Heightmap pixel (row, column) to a world position; z from the heightmap unless skipped."""
+    u, v = int(pixel[0]), int(pixel[1])
+    x = bounds[0, 0] + v * pixel_size
+    y = bounds[1, 0] + u * pixel_size
+    if skip_height or height is None:
+        z = 0.0
+    elif np.ndim(height) == 0:
+        z = bounds[2, 0] + float(height)  # type: ignore[arg-type]
+    else:
+        z = bounds[2, 0] + float(np.asarray(height)[u, v])
+    return float(x), float(y), float(z)
+
+
+def sample_distribution(prob: np.ndarray, n_samples: int = 1) -> np.ndarray:
+    """Sample pixel indices in proportion to a non-negative array (uses ``np.random``)."""
+    flat = prob.flatten() / np.sum(prob)
+    rand_ind = np.random.choice(np.arange(len(flat)), n_samples, p=flat, replace=False)
+    coords = np.array(np.unravel_index(rand_ind, prob.shape)).T
+    return np.int32(coords.squeeze())
+
+
+def get_pointcloud(depth: np.ndarray, intrinsics: np.ndarray) -> np.ndarray:
+    """Back-project a depth image (H x W, metres) into camera-frame points (H x W x 3)."""
+    height, width = depth.shape
+    xlin = np.linspace(0, width - 1, width)
+    ylin = np.linspace(0, height - 1, height)
+    px, py = np.meshgrid(xlin, ylin)
+    px = (px - intrinsics[0, 2]) * (depth / intrinsics[0, 0])
+    py = (py - intrinsics[1, 2]) * (depth / intrinsics[1, 1])
+    return np.stack([px, py, depth], axis=-1).astype(np.float32)
+
+
+def transform_pointcloud(points: np.ndarray, transform: np.ndarray) -> np.ndarray:
+    """Apply a 4x4 rigid transform to an H x W x 3 point image."""
+    padded = np.concatenate([points, np.ones(points.shape[:2] + (1,), np.float32)], axis=-1)
+    return np.einsum("ij,hwj->hwi", transform[:3, :], padded).astype(np.float32)
+
+
+def get_heightmap(
+    points: np.ndarray, colors: np.ndarray, bounds: np.ndarray, pixel_size: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Orthographic top-down heightmap and colormap from world points (highest point wins)."""
+    width = int(np.round((bounds[0, 1] - bounds[0, 0]) / pixel_size))
+    height = int(np.round((bounds[1, 1] - bounds[1, 0]) / pixel_size))
+    heightmap = np.zeros((height, width), dtype=np.float32)
+    colormap = np.zeros((height, width, colors.shape[-1]), dtype=np.uint8)
+    pts = points.reshape(-1, 3)
+    cols = colors.reshape(-1, colors.shape[-1])
+    inside = (
+        (pts[:, 0] >= bounds[0, 0])
+        & (pts[:, 0] < bounds[0, 1])
+        & (pts[:, 1] >= bounds[1, 0])
+        & (pts[:, 1] < bounds[1, 1])
+        & (pts[:, 2] >= bounds[2, 0])
+        & (pts[:, 2] < bounds[2, 1])
+    )
+    pts, cols = pts[inside], cols[inside]
+    order = np.argsort(pts[:, 2])  # ascending: later (higher) points overwrite lower ones
+    pts, cols = pts[order], cols[order]
+    px = np.clip(np.int32(np.floor((pts[:, 0] - bounds[0, 0]) / pixel_size)), 0, width - 1)
+    py = np.clip(np.int32(np.floor((pts[:, 1] - bounds[1, 0]) / pixel_size)), 0, height - 1)
+    heightmap[py, px] = pts[:, 2] - bounds[2, 0]
+    colormap[py, px] = cols
+    return heightmap, colormap
+
+
+def reconstruct_heightmaps(
+    color: Sequence[np.ndarray],
+    depth: Sequence[np.ndarray],
+    configs: Sequence[dict[str, Any]],
+    bounds: np.ndarray,
+    pixel_size: float,
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """One heightmap and colormap per camera image."""
+    heightmaps, colormaps = [], []
+    for col, dep, config in zip(color, depth, configs, strict=True):
+        intrinsics = np.array(config["intrinsics"]).reshape(3, 3)
+        xyz = get_pointcloud(dep, intrinsics)
+        rot = np.array(p.getMatrixFromQuaternion(config["rotation"])).reshape(3, 3)
+        transform = np.eye(4)
+        transform[:3, :3] = rot
+        transform[:3, 3] = np.asarray(config["position"])
+        xyz = transform_pointcloud(xyz, transform)
+        hmap, cmap = get_heightmap(xyz, col, bounds, pixel_size)
+        heightmaps.append(hmap)
+        colormaps.append(cmap)
+    return heightmaps, colormaps
+
+
+def get_fused_heightmap(
+    obs: dict[str, Any],
+    configs: Sequence[dict[str, Any]],
+    bounds: np.ndarray = BOUNDS,
+    pix_size: float = PIX_SIZE,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fuse the cameras' views into one top-down colormap (H x W x 3) and heightmap (H x W)."""
+    heightmaps, colormaps = reconstruct_heightmaps(
+        obs["color"], obs["depth"], configs, bounds, pix_size
+    )
+    hmaps = np.stack(heightmaps, axis=-1)
+    cmaps = np.stack(colormaps, axis=-1).astype(np.float32)
+    valid = hmaps != 0
+    counts = np.maximum(valid.sum(axis=-1), 1)
+    heightmap = hmaps.max(axis=-1)
+    colormap = np.uint8(np.round((cmaps * valid[:, :, None, :]).sum(axis=-1) / counts[..., None]))
+    return colormap, heightmap
