@@ -21,6 +21,8 @@ MoveP = Callable[..., bool]
 
 #: How far below the expected surface a descent may go before it gives up looking for contact.
 DESCENT_OVERSHOOT = 0.03
+#: Height above the expected surface where a descent slows down to feel for contact.
+APPROACH_CLEARANCE = 0.05
 #: Tip height used while pushing.
 PUSH_HEIGHT = 0.005
 IDENTITY = (0.0, 0.0, 0.0, 1.0)
@@ -44,13 +46,9 @@ class PickPlace:
     def __call__(
         self, movej: MoveJ, movep: MoveP, ee: Any, pose0: utils.Pose, pose1: utils.Pose
     ) -> bool:
-        descent_speed = self.speed / 5
         prepick = _offset_z(pose0, self.height)
         timeout = movep(prepick, self.speed)
-        timeout |= movep(
-            _offset_z(pose0, -DESCENT_OVERSHOOT), descent_speed, stop=ee.detect_contact,
-            straight=True,
-        )
+        timeout |= self._descend(movep, ee, pose0)
         if timeout:
             return True
         ee.activate()
@@ -60,13 +58,19 @@ class PickPlace:
             return timeout
         preplace = _offset_z(pose1, self.height)
         timeout |= movep(preplace, self.speed)
-        timeout |= movep(
-            _offset_z(pose1, -DESCENT_OVERSHOOT), descent_speed, stop=ee.detect_contact,
-            straight=True,
-        )
+        timeout |= self._descend(movep, ee, pose1)
         ee.release()
         timeout |= movep(preplace, self.speed, straight=True)
         return timeout
+
+    def _descend(self, movep: MoveP, ee: Any, pose: utils.Pose) -> bool:
+        """Go down fast to just above ``pose``, then slowly until contact (or overshoot)."""
+        approach = _offset_z(pose, min(APPROACH_CLEARANCE, self.height))
+        timeout = movep(approach, self.speed, stop=ee.detect_contact, straight=True)
+        if ee.detect_contact():
+            return timeout
+        bottom = _offset_z(pose, -DESCENT_OVERSHOOT)
+        return timeout | movep(bottom, self.speed / 5, stop=ee.detect_contact, straight=True)
 
 
 def push(movej: MoveJ, movep: MoveP, ee: Any, pose0: utils.Pose, pose1: utils.Pose) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pybullet as p
-from scipy.ndimage import binary_dilation
+from scipy.ndimage import maximum_filter
 from scipy.optimize import linear_sum_assignment
 
 from simenv import primitives, utils
@@ -280,7 +280,7 @@ class Task:
         occupied = self.occupancy(env)
         occupied[0, :] = occupied[-1, :] = occupied[:, 0] = occupied[:, -1] = True
         erode = max(1, int(np.round(np.hypot(size[0], size[1]) / self.pix_size)))
-        blocked = binary_dilation(occupied, structure=np.ones((erode, erode), dtype=bool))
+        blocked = maximum_filter(occupied, size=erode, mode="constant", cval=False)
         free = ~blocked
         if not free.any():
             return None, None
@@ -325,7 +325,7 @@ class Task:
 
     def add_corner_anchor_for_pose(self, env: Any, pose: utils.Pose) -> int:
         """A small fixed L-shaped marker at ``pose``: a visual anchor for build tasks."""
-        urdf = self.fill_template("corner/corner-template.urdf", {"DIMX": (0.04, 0.04), "DIMY": (0.04, 0.04)})
+        urdf = self.fill_template("corner/corner-template.urdf", {"DIMX": (0.04, 0.02), "DIMY": (0.04, 0.02)})
         return int(env.add_object(urdf, pose, "fixed"))
 
     # -- expert -----------------------------------------------------------------------------

@@ -1,0 +1,59 @@
+"""Put block in bowl: blocks of one colour go into bowls of another colour."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simenv import utils
+from simenv.task import Task
+
+BOWL_SIZE = (0.12, 0.12, 0.0)
+BLOCK_SIZE = (0.04, 0.04, 0.04)
+
+
+class PutBlockInBowl(Task):
+    """Pick up the blocks of the named colour and place them in the bowls of the other named colour, ignoring distractor blocks and bowls."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.max_steps = 10
+        self.lang_template = "put the {pick} blocks in a {place} bowl"
+        self.task_completed_desc = "done placing blocks in bowls."
+        self.additional_reset()
+
+    def reset(self, env) -> None:  # type: ignore[no-untyped-def]
+        super().reset(env)
+        n_bowls = np.random.randint(1, 4)
+        n_blocks = np.random.randint(1, n_bowls + 1)
+        _, names = utils.get_colors(self.mode, n_colors=2)
+        block_color, bowl_color = names
+
+        bowl_poses = []
+        for _ in range(n_bowls):
+            pose = self.get_random_pose(env, BOWL_SIZE)
+            env.add_object("bowl/bowl.urdf", pose, "fixed", color=bowl_color)
+            bowl_poses.append(pose)
+
+        blocks = []
+        for _ in range(n_blocks):
+            pose = self.get_random_pose(env, BLOCK_SIZE)
+            blocks.append(env.add_object("block/block.urdf", pose, color=block_color))
+
+        self.add_goal(
+            objs=blocks, matches=np.ones((len(blocks), n_bowls)), targ_poses=bowl_poses,
+            replace=True, rotations=False, metric="pose", params=None, step_max_reward=1.0,
+            language_goal=self.lang_template.format(pick=block_color, place=bowl_color),
+        )
+
+        # Distractors never share the goal's block or bowl colour.
+        others = [c for c in utils.get_colors_names(self.mode) if c not in names]
+        for _ in range(np.random.randint(0, 6)):
+            is_block = np.random.rand() > 0.5
+            pose = self.get_random_pose(env, BLOCK_SIZE if is_block else BOWL_SIZE)
+            if pose[0] is None:
+                continue
+            color = others[np.random.randint(len(others))]
+            if is_block:
+                env.add_object("block/block.urdf", pose, color=color)
+            else:
+                env.add_object("bowl/bowl.urdf", pose, "fixed", color=color)
