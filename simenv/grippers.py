@@ -59,7 +59,8 @@ class Suction(Gripper):
         self.held_id: int | None = None
 
     def _touched_object(self) -> int | None:
-        graspable = set(self.obj_ids.get("rigid", []))
+        # Rope beads are 'deformable' objects and are held like rigid ones.
+        graspable = set(self.obj_ids.get("rigid", [])) | set(self.obj_ids.get("deformable", []))
         for pt in p.getContactPoints(bodyA=self.arm_id, linkIndexA=self.tip_link):
             if pt[2] in graspable:
                 return int(pt[2])

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pybullet as p
-from scipy.ndimage import maximum_filter
+from scipy.ndimage import distance_transform_edt, maximum_filter
 from scipy.optimize import linear_sum_assignment
 
 from simenv import primitives, utils
@@ -33,6 +33,8 @@ from simenv.errors import TaskCodeError
 from simenv.grippers import Spatula, Suction
 
 IDENTITY = (0.0, 0.0, 0.0, 1.0)
+#: Rays per side of the grid the expert casts over an object to find where to pick it.
+PICK_GRID = 15
 _TOKEN = re.compile(r"\b([A-Z][A-Z_]*?)(\d)\b")
 _FILLED = tempfile.TemporaryDirectory(prefix="simgen-urdf-")
 
@@ -136,7 +138,7 @@ class Task:
             ]
         if metric not in ("pose", "zone"):
             raise TaskCodeError(f"Unknown metric '{metric}'; use 'pose' or 'zone'.")
-        poses = [_as_pose(t) for t in targ_poses] if metric == "pose" else []
+        poses = [_as_pose(t) for t in targ_poses] if metric == "pose" else _zone_slots(targ_poses, obj_ids)
         matrix = np.asarray(matches, dtype=np.float64)
         if metric == "pose":
             if matrix.ndim == 0:
@@ -170,6 +172,11 @@ class Task:
         """A grid of points (3 x N, object frame) filling the object's box."""
         shapes = p.getVisualShapeData(obj_id)
         size = np.array(shapes[0][3][:3]) if shapes else np.full(3, 0.01)
+        if shapes and shapes[0][2] == p.GEOM_MESH:
+            # A mesh's visual "dimensions" are its scale, not its size: measure its extent.
+            from simenv.environment import Environment
+
+            size = np.array(Environment._measure_size(obj_id))
         axes = [np.arange(-s / 2, s / 2 + 1e-9, step) if s > step else np.zeros(1) for s in size]
         xv, yv, zv = np.meshgrid(*axes, indexing="ij")
         return np.vstack([xv.ravel(), yv.ravel(), zv.ravel()])
@@ -328,10 +335,71 @@ class Task:
         urdf = self.fill_template("corner/corner-template.urdf", {"DIMX": (0.04, 0.02), "DIMY": (0.04, 0.02)})
         return int(env.add_object(urdf, pose, "fixed"))
 
+    # -- piles, ropes and kits (thin wrappers: the work is in simenv.piles / deformables / kitting)
+
+    def make_piles(self, env: Any, block_color: Any = None, **kwargs: Any) -> list[int]:
+        """Spawn ``num_blocks`` 1 cm blocks in a pile at a free spot; returns their ids."""
+        from simenv import piles
+
+        return piles.make_piles(self, env, block_color, **kwargs)
+
+    def make_ropes(
+        self, env: Any, corners: Sequence[Any], radius: float = 0.005, n_parts: int = 20,
+        color_name: Any = "red",
+    ) -> tuple[list[tuple[int, tuple[float, None]]], list[utils.Pose], np.ndarray]:
+        """A rope of ``n_parts`` linked beads whose straight layout joins the two corners.
+
+        Returns ``(objects, targets, matches)`` ready for ``add_goal`` (either end may go to
+        either corner). The rope starts as a random curve elsewhere on the table.
+        """
+        from simenv import deformables
+
+        return deformables.make_ropes(env, corners, radius, n_parts, color_name)
+
+    def make_rope(self, *args: Any, **kwargs: Any) -> tuple[list[tuple[int, tuple[float, None]]], list[utils.Pose], np.ndarray]:
+        """Same as ``make_ropes`` (both names occur in benchmark task code)."""
+        return self.make_ropes(*args, **kwargs)
+
+    def get_kitting_shapes(self, n_objects: int) -> np.ndarray:
+        """``n_objects`` kitting shape ids: train shapes (0-13) in train mode, else test (14-19)."""
+        from simenv import kitting
+
+        return kitting.get_kitting_shapes(self.mode, n_objects, self.homogeneous)
+
+    def make_kitting_objects(
+        self, env: Any, targets: Sequence[Any], obj_shapes: Sequence[int] | np.ndarray, n_objects: int,
+        colors: Sequence[Any],
+    ) -> tuple[list[tuple[int, tuple[float, None]]], np.ndarray]:
+        """One kitting object per shape at free spots; returns (objects with symmetries, matches)."""
+        from simenv import kitting
+
+        return kitting.make_kitting_objects(self, env, targets, obj_shapes, n_objects, colors)
+
+    def get_target_sample_surface_points(
+        self, model: str, scale: Sequence[float], pose: utils.Pose, num_points: int = 50
+    ) -> list[utils.Pose]:
+        """Poses of ``num_points`` points filling mesh ``model`` (scaled) placed at ``pose``."""
+        from simenv import kitting
+
+        return kitting.target_sample_surface_points(model, scale, pose, num_points)
+
     # -- expert -----------------------------------------------------------------------------
 
     def oracle(self, env: Any) -> OracleAgent:
         return OracleAgent(self, env)
+
+
+def _zone_slots(targ_poses: Any, obj_ids: list[int]) -> list[utils.Pose]:
+    """Target poses of a zone goal, kept when there is one per object, else none.
+
+    The zone metric does not read them, but the expert does: packing and palletizing tasks give
+    each object its slot inside the zone (as Ravens does), and the expert puts it there.
+    """
+    try:
+        poses = [_as_pose(t) for t in targ_poses] if targ_poses is not None else []
+    except (TypeError, ValueError, IndexError):
+        return []
+    return poses if len(poses) == len(obj_ids) else []
 
 
 def _template_keys(template: str) -> set[str]:
@@ -360,13 +428,78 @@ class OracleAgent:
         return self.act_pose(goal)
 
     def act_zone(self, goal: Goal) -> dict[str, Any] | None:
-        """Zone goals: carry each object whose centre is outside the zones to a zone's centre."""
+        """Zone goals: carry each object whose centre is outside the zones to a zone's centre.
+
+        With a spatula (piles) the expert pushes instead; when the goal gives each object a
+        slot in the zone (packing, palletizing), it puts objects in their slots, in goal order.
+        """
+        if self.task.primitive is primitives.push:
+            from simenv import piles
+
+            return piles.push_action(self.task, goal)
+        if goal.targ_poses:
+            return self.act_slots(goal)
         for obj_id in goal.objs:
             pose = p.getBasePositionAndOrientation(obj_id)
             if not any(self._in_zone(pose[0], zp, zs) for zp, zs in goal.params):
                 zone_pose = goal.params[0][0]
                 return self._pick_place(obj_id, (zone_pose[0], pose[1]), rotations=False)
         return None
+
+    def act_rope(self, goal: Goal) -> dict[str, Any] | None:
+        """Rope goals: lay both ends on their targets, then fix the bead farthest off."""
+        from simenv import deformables
+
+        positions = np.array([p.getBasePositionAndOrientation(i)[0] for i in goal.objs])
+        targets = np.array([t[0] for t in goal.targ_poses], dtype=np.float64)
+        step = deformables.rope_step(positions, targets, goal.matches, self.task.pos_eps)
+        if step is None:
+            return None
+        bead, target = step
+        return self._pick_place(goal.objs[bead], goal.targ_poses[target], rotations=False)
+
+    def act_slots(self, goal: Goal) -> dict[str, Any] | None:
+        """Put the first object (in goal order) that is not wholly inside a zone into its slot.
+
+        Goal order matters (bottom layer before the next). An object may take any allowed slot
+        that no wholly-placed object sits in; it takes the nearest such slot.
+        """
+        inside = [self._points_in_zones(goal, obj_id) for obj_id in goal.objs]
+        taken: set[int] = set()
+        for i, obj_id in enumerate(goal.objs):
+            if inside[i]:
+                pos = np.asarray(p.getBasePositionAndOrientation(obj_id)[0])
+                held = self._free_slots(goal, i, taken)
+                if held:
+                    taken.add(self._nearest_slot(goal, held, pos))
+        for i, obj_id in enumerate(goal.objs):
+            if inside[i]:
+                continue
+            free = self._free_slots(goal, i, taken)
+            if not free:
+                continue
+            pos = np.asarray(p.getBasePositionAndOrientation(obj_id)[0])
+            slot = self._nearest_slot(goal, free, pos)
+            return self._pick_place(obj_id, goal.targ_poses[slot], goal.rotations)
+        return None
+
+    @staticmethod
+    def _free_slots(goal: Goal, i: int, taken: set[int]) -> list[int]:
+        return [int(k) for k in np.flatnonzero(goal.matches[i]) if int(k) not in taken]
+
+    @staticmethod
+    def _nearest_slot(goal: Goal, slots: list[int], pos: np.ndarray) -> int:
+        return min(slots, key=lambda k: float(np.linalg.norm(np.subtract(goal.targ_poses[k][0], pos))))
+
+    @staticmethod
+    def _points_in_zones(goal: Goal, obj_id: int) -> bool:
+        """Whether every sample point of the object lies inside one of the goal's zones."""
+        world = utils.apply(p.getBasePositionAndOrientation(obj_id), goal.points[obj_id])
+        hit = np.zeros(world.shape[1], dtype=bool)
+        for zone_pose, zone_size in goal.params:
+            local = utils.apply(utils.invert(zone_pose), world)
+            hit |= (np.abs(local[0]) < zone_size[0] / 2) & (np.abs(local[1]) < zone_size[1] / 2)
+        return bool(hit.all())
 
     @staticmethod
     def _in_zone(pos: Sequence[float], zone_pose: utils.Pose, zone_size: Sequence[float]) -> bool:
@@ -375,6 +508,10 @@ class OracleAgent:
 
     def act_pose(self, goal: Goal) -> dict[str, Any] | None:
         task = self.task
+        from simenv import deformables
+
+        if deformables.is_rope(self.env, goal.objs):
+            return self.act_rope(goal)
         placed = task._placed(goal)
         match = task._match_matrix(goal)
         taken: set[int] = set()
@@ -399,27 +536,29 @@ class OracleAgent:
         return self._pick_place(goal.objs[i], goal.targ_poses[j], goal.rotations)
 
     def pick_point(self, obj_id: int) -> np.ndarray | None:
-        """The top surface point of the object nearest its centre, by ray casts from above."""
+        """A point on the object's top surface where the suction cup fits, by ray casts.
+
+        Rays on a grid over the object's footprint find its top surface; the point deepest
+        inside that surface (farthest from its edges) wins, nearest the centre on ties, so the
+        cup lands on a ring's band rather than at its hole, and on an L block's corner.
+        """
         lo, hi = p.getAABB(obj_id)
-        pos = np.asarray(p.getBasePositionAndOrientation(obj_id)[0])
-        n = 9
-        xs = np.linspace(lo[0], hi[0], n + 2)[1:-1]
-        ys = np.linspace(lo[1], hi[1], n + 2)[1:-1]
-        gx, gy = np.meshgrid(xs, ys)
-        starts = [(x, y, hi[2] + 0.005) for x, y in zip(gx.ravel(), gy.ravel(), strict=True)]
-        starts.insert(0, (pos[0], pos[1], hi[2] + 0.005))
-        ends = [(x, y, lo[2] - 0.005) for x, y, _ in starts]
-        hits = p.rayTestBatch(starts, ends)
-        best: np.ndarray | None = None
-        best_d = np.inf
-        for hit in hits:
-            if hit[0] != obj_id:
-                continue
-            point = np.asarray(hit[3])
-            d = float(np.linalg.norm(point[:2] - pos[:2]))
-            if d < best_d - 1e-9:
-                best, best_d = point, d
-        return best
+        center = np.asarray(p.getBasePositionAndOrientation(obj_id)[0])
+        n = PICK_GRID
+        gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], n), np.linspace(lo[1], hi[1], n))
+        starts = np.stack([gx.ravel(), gy.ravel(), np.full(n * n, hi[2] + 0.005)], axis=1)
+        ends = starts.copy()
+        ends[:, 2] = lo[2] - 0.005
+        hits = p.rayTestBatch(starts.tolist(), ends.tolist())
+        heights = np.array([h[3][2] if h[0] == obj_id else -np.inf for h in hits]).reshape(n, n)
+        if not np.isfinite(heights).any():
+            return None
+        top = heights >= np.max(heights) - 0.005
+        depth = distance_transform_edt(np.pad(top, 1))[1:-1, 1:-1]
+        off_center = np.hypot(gx - center[0], gy - center[1])
+        score = depth - off_center / (np.max(off_center) + 1e-9)  # depth first, then centre
+        r, c = np.unravel_index(int(np.argmax(np.where(top, score, -np.inf))), top.shape)
+        return np.array([gx[r, c], gy[r, c], heights[r, c]])
 
     def _pick_place(self, obj_id: int, target: utils.Pose, rotations: bool) -> dict[str, Any] | None:
         point = self.pick_point(obj_id)

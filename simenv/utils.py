@@ -107,7 +107,7 @@ def multiply(pose0: Pose, pose1: Pose) -> Pose:
     return p.multiplyTransforms(pose0[0], pose0[1], pose1[0], pose1[1])
 
 
-def apply(pose: Pose, position: Sequence[float]) -> np.ndarray:
+def apply(pose: Pose, position: Sequence[float] | np.ndarray) -> np.ndarray:
     """Transform a point (or a 3xN array of points) from the pose's frame to the world."""
     pts = np.asarray(position, dtype=np.float64)
     rot = np.array(p.getMatrixFromQuaternion(pose[1])).reshape(3, 3)
@@ -245,3 +245,41 @@ def get_fused_heightmap(
     heightmap = hmaps.max(axis=-1)
     colormap = np.uint8(np.round((cmaps * valid[:, :, None, :]).sum(axis=-1) / counts[..., None]))
     return colormap, heightmap
+
+
+# ---------------------------------------------------------------------------------------------
+# Kitting shapes
+# ---------------------------------------------------------------------------------------------
+
+
+def map_kit_scale(size: Sequence[float]) -> tuple[float, float, float]:
+    """The mesh ``SCALE`` that makes a kitting shape ``size`` metres large (x, y, z).
+
+    The kitting meshes are written in kit units (see ``kitting/shapes.json``), so task code
+    that wants, say, a 3 cm shape calls ``map_kit_scale((0.03, 0.03, 0.02))`` and passes the
+    result as ``SCALE`` to ``kitting/object-template.urdf``.
+    """
+    from simenv.assets import KIT_NATIVE_SIZE
+
+    values = [float(v) for v in size]
+    if len(values) != 3 or not all(np.isfinite(values)) or min(values) <= 0:
+        raise ValueError(f"map_kit_scale: size must be three positive metres (x, y, z); got {size!r}.")
+    return (
+        values[0] / KIT_NATIVE_SIZE[0],
+        values[1] / KIT_NATIVE_SIZE[1],
+        values[2] / KIT_NATIVE_SIZE[2],
+    )
+
+
+def _kit_shape_names() -> dict[int, str]:
+    """Shape id -> name, read from ``kitting/shapes.json`` (the one source of shape facts)."""
+    import json
+
+    from simenv.assets import ASSET_ROOT
+
+    data = json.loads((ASSET_ROOT / "kitting" / "shapes.json").read_text())
+    return {int(s["id"]): str(s["name"]) for s in data["shapes"]}
+
+
+#: Kitting shape id -> its name for language goals ("letter R", "hexagon", ...).
+assembling_kit_shapes: dict[int, str] = _kit_shape_names()

@@ -220,6 +220,8 @@ HANOI_PEG_Y = (-0.12, 0.0, 0.12)
 HANOI_DISK_THICKNESS = 0.015
 HANOI_DISK_INNER = 0.016
 HANOI_DISK_OUTER = (0.030, 0.040, 0.050)
+#: Few segments keep ring-on-ring contacts cheap (each pair of boxes is a contact pair).
+HANOI_RING_SEGMENTS = 4
 
 MARKER_HEIGHT = 0.001
 
@@ -629,11 +631,11 @@ def bodies() -> list[Body]:
                 name=f"hanoi_disk{index}",
                 description=f"Hanoi ring {index}: annulus of outer radius {outer}, inner radius "
                 f"{ri}, thickness {t},\n"
-                "built from 16 boxes (nothing inside the inner radius, so it drops over a peg).\n"
+                f"built from {HANOI_RING_SEGMENTS} boxes (nothing inside the inner radius, so it drops over a peg).\n"
                 f"Origin at the ring centre, mid-thickness. {mass} kg.",
                 mass=mass,
                 inertia=(ixy, ixy, iz),
-                parts=ring_boxes(ri, outer, t, 16),
+                parts=ring_boxes(ri, outer, t, HANOI_RING_SEGMENTS),
                 rgba=colors[index],
             )
         )

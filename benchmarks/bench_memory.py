@@ -1,0 +1,257 @@
+"""Benchmark the task library: search latency at 10,000 records, and retrieval quality.
+
+    .venv/bin/python benchmarks/bench_memory.py [--records 10000] [--queries 300] [--json OUT]
+
+It builds a library in a temporary workspace (embedded PersistentClient, the real MiniLM model):
+the registered seed tasks plus N synthetic tasks drawn from a grammar of tabletop tasks (verbs,
+colours, objects, places), so the seeds must be found among many plausible distractors. It prints:
+
+- insert throughput (embedding + upsert + task files);
+- search latency: median and p95 of `TaskMemory.search(text, k=5)` (query embedding included),
+  plain and with a metadata filter; target: median under 30 ms;
+- top-1 / top-3 hit rates of the labelled queries (tests/memory/retrieval_queries.json) over the
+  seed tasks alone and among the N distractors;
+- the embedding-text choice: hit rates when embedding name + description + assets (what the
+  library uses) versus name + description only, and description only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import numpy as np  # noqa: E402
+
+from memory.embedding import MiniLMEmbeddingFunction, embedding_text  # noqa: E402
+from memory.filters import SearchFilter  # noqa: E402
+from memory.records import Origin, TaskRecord, ValidationSummary  # noqa: E402
+from memory.retrieval_eval import (  # noqa: E402
+    LabelledQuery,
+    RetrievalScore,
+    for_registered,
+    load_labelled_queries,
+    score_retrieval,
+)
+from memory.store import TaskMemory, registered_seed_tasks  # noqa: E402
+
+QUERIES = REPO / "tests" / "memory" / "retrieval_queries.json"
+LATENCY_TARGET_MS = 30.0
+
+COLOURS = ["red", "green", "blue", "yellow", "orange", "purple", "pink", "cyan", "brown", "white"]
+OBJECTS = [
+    ("block", "block/block.urdf"),
+    ("bowl", "bowl/bowl.urdf"),
+    ("cylinder", "cylinder/cylinder-template.urdf"),
+    ("ball", "ball/ball-template.urdf"),
+    ("box", "box/box-template.urdf"),
+    ("ring", "hanoi/disk0.urdf"),
+    ("container", "container/container-template.urdf"),
+    ("zone", "zone/zone.urdf"),
+    ("line", "line/single-green-line-template.urdf"),
+    ("pallet", "pallet/pallet.urdf"),
+]
+ACTIONS = [
+    ("place", "Pick up the {c1} {o1}s and place them {p} the {c2} {o2}"),
+    ("stack", "Stack the {c1} {o1}s on top of each other {p} the {c2} {o2}"),
+    ("align", "Line up the {c1} {o1}s in a straight row {p} the {c2} {o2}"),
+    ("sort", "Sort the {o1}s by colour, putting the {c1} ones {p} the {c2} {o2}"),
+    ("push", "Push the {c1} {o1}s with the spatula {p} the {c2} {o2}"),
+    ("arrange", "Arrange the {c1} {o1}s in a circle {p} the {c2} {o2}"),
+    ("build", "Build a small tower from the {c1} {o1}s {p} the {c2} {o2}"),
+    ("insert", "Insert each {c1} {o1} {p} the matching {c2} {o2}"),
+]
+PLACES = ["into", "next to", "in front of", "behind", "on", "around", "left of", "right of"]
+EXTRAS = [
+    "",
+    " while avoiding the distractor objects",
+    ", one object at a time following the language instruction",
+    ", ordered from smallest to largest",
+    " without knocking anything over",
+    " as quickly as possible",
+]
+
+
+def synthetic_records(n: int, seed: int = 0) -> list[TaskRecord]:
+    """`n` distinct, plausible task records (unique names and code) from the grammar above."""
+    rng = random.Random(seed)
+    records = []
+    for i in range(n):
+        verb, template = rng.choice(ACTIONS)
+        (o1, a1), (o2, a2) = rng.sample(OBJECTS, 2)
+        c1, c2 = rng.sample(COLOURS, 2)
+        place = rng.choice(PLACES)
+        description = template.format(c1=c1, o1=o1, c2=c2, o2=o2, p=place) + rng.choice(EXTRAS)
+        name = f"{verb}-{c1}-{o1}-{place.replace(' ', '-')}-{c2}-{o2}-{i}"
+        code = (
+            "from simenv.task import Task\n\n\n"
+            f"class Synthetic{i}(Task):\n    '''{description}.'''\n\n"
+            f"    def __init__(self):\n        super().__init__()\n        self.max_steps = {3 + i % 7}\n"
+        )
+        records.append(
+            TaskRecord.create(
+                name=name,
+                description=description + ".",
+                code=code,
+                origin=Origin.GENERATED,
+                assets=(a1, a2),
+                validation=ValidationSummary(
+                    success_rate=round(rng.uniform(0.5, 1.0), 2), seeds=(0, 1, 2, 3, 4), seconds=2.0
+                ),
+                model="synthetic",
+            )
+        )
+    return records
+
+
+def ms(seconds: Sequence[float]) -> tuple[float, float]:
+    """Median and p95, in milliseconds."""
+    ordered = sorted(seconds)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+def time_searches(
+    memory: TaskMemory, texts: Sequence[str], where: SearchFilter | None = None
+) -> tuple[float, float]:
+    for text in texts[:5]:  # warm-up: first queries pay for lazy initialisation
+        memory.search(text, k=5, where=where)
+    durations = []
+    for text in texts:
+        start = time.perf_counter()
+        memory.search(text, k=5, where=where)
+        durations.append(time.perf_counter() - start)
+    return ms(durations)
+
+
+def text_variant_scores(
+    embedder: MiniLMEmbeddingFunction,
+    records: Sequence[TaskRecord],
+    queries: Sequence[LabelledQuery],
+) -> dict[str, RetrievalScore]:
+    """Hit rates over the seed tasks for several choices of embedding text (exact cosine)."""
+    variants: dict[str, Callable[[TaskRecord], str]] = {
+        "name + description + assets (used)": lambda r: embedding_text(
+            r.name, r.description, r.assets
+        ),
+        "name + description": lambda r: embedding_text(r.name, r.description),
+        "description only": lambda r: r.description,
+    }
+    names = [r.name for r in records]
+    query_vectors = np.asarray(embedder.embed_texts([q.query for q in queries]))
+    by_query = {q.query: i for i, q in enumerate(queries)}
+    scores = {}
+    for label, text_of in variants.items():
+        doc_vectors = np.asarray(embedder.embed_texts([text_of(r) for r in records]))
+        similarity = query_vectors @ doc_vectors.T
+
+        def search(text: str, k: int, sim: np.ndarray = similarity) -> list[str]:
+            order = np.argsort(-sim[by_query[text]])[:k]
+            return [names[j] for j in order]
+
+        scores[label] = score_retrieval(search, queries)
+    return scores
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=10_000, help="synthetic records to add")
+    parser.add_argument("--queries", type=int, default=300, help="timed searches")
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    args = parser.parse_args(argv)
+
+    embedder = MiniLMEmbeddingFunction()
+    start = time.perf_counter()
+    embedder(["warm up"])
+    load_s = time.perf_counter() - start
+
+    seeds = registered_seed_tasks()
+    labelled = for_registered(load_labelled_queries(QUERIES), (t.name for t in seeds))
+    figures: dict[str, object] = {
+        "records": args.records,
+        "seed_tasks": len(seeds),
+        "labelled_queries": len(labelled),
+        "model_load_s": round(load_s, 2),
+    }
+    print(f"model loaded in {load_s:.1f}s; {len(seeds)} registered seed tasks, "
+          f"{len(labelled)} labelled queries")  # fmt: skip
+
+    with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
+        memory = TaskMemory.open(Path(tmp), embedding_function=embedder, seed_tasks=lambda: seeds)
+        seed_records = memory.list()
+
+        if labelled:
+            for label, score in text_variant_scores(embedder, seed_records, labelled).items():
+                print(f"seeds only, embedding {label}: {score.summary()}")
+                figures[f"seeds_only[{label}]"] = {"top1": score.top1_rate, "top3": score.top3_rate}
+
+        synthetic = synthetic_records(args.records)
+        start = time.perf_counter()
+        memory.add_many(synthetic)
+        insert_s = time.perf_counter() - start
+        figures["insert_s"] = round(insert_s, 1)
+        figures["insert_per_s"] = round(args.records / insert_s, 1)
+        print(f"added {args.records} synthetic records in {insert_s:.1f}s "
+              f"({args.records / insert_s:.0f}/s); library holds {memory.count()}")  # fmt: skip
+
+        rng = random.Random(1)
+        texts = [q.query for q in labelled] + [
+            r.description for r in rng.sample(synthetic, min(len(synthetic), args.queries))
+        ]
+        texts = texts[: args.queries]
+        median, p95 = time_searches(memory, texts)
+        f_median, f_p95 = time_searches(
+            memory, texts, SearchFilter(origin=Origin.GENERATED, min_success=0.8)
+        )
+        figures.update(
+            search_median_ms=round(median, 2),
+            search_p95_ms=round(p95, 2),
+            filtered_search_median_ms=round(f_median, 2),
+            filtered_search_p95_ms=round(f_p95, 2),
+        )
+        print(f"search k=5 over {memory.count()} records: median {median:.1f} ms, p95 {p95:.1f} ms "
+              f"(filtered: median {f_median:.1f} ms, p95 {f_p95:.1f} ms); "
+              f"target median < {LATENCY_TARGET_MS:.0f} ms")  # fmt: skip
+
+        if labelled:
+            score = score_retrieval(
+                lambda text, k: [h.record.name for h in memory.search(text, k)], labelled
+            )
+            figures["with_distractors"] = {"top1": score.top1_rate, "top3": score.top3_rate}
+            print(f"labelled queries among {args.records} distractors: {score.summary()}")
+            for query, expected, got in score.misses:
+                print(f"  miss: {query!r} -> expected {expected}, got {got}")
+        start = time.perf_counter()
+        report = memory.check()
+        figures["check_s"] = round(time.perf_counter() - start, 2)
+        print(f"check: {report.summary()} in {figures['check_s']}s")
+
+    ok = median < LATENCY_TARGET_MS
+    top = figures.get("with_distractors", {"top1": float("nan"), "top3": float("nan")})
+    assert isinstance(top, dict)
+    print(
+        f"bench_memory: {args.records} records, search median {median:.1f} ms "
+        f"(p95 {p95:.1f}), top-1 {top['top1']:.1%}, top-3 {top['top3']:.1%} "
+        f"on {len(labelled)} queries: {'PASS' if ok else 'FAIL'} (median < {LATENCY_TARGET_MS:.0f} ms)"
+    )
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,104 @@
+"""Benchmark the seed task library: seconds per expert episode and expert success rate.
+
+Every registered seed task (or those named with ``--tasks``) runs its scripted expert on
+``--episodes`` distinct seeds, exactly as ``simgen validate`` does (same reset, same expert loop),
+and the result is printed as a markdown table: the median and maximum seconds per episode
+(reset included), the mean number of steps, and the success rate. The numbers tell which tasks
+dominate validation time (the 50-particle piles) and whether an expert is reliable enough for
+the >= 80% bar. Run::
+
+    .venv/bin/python benchmarks/bench_seed_tasks.py --episodes 20
+    .venv/bin/python benchmarks/bench_seed_tasks.py --episodes 5 --tasks packing-boxes sweeping-piles
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from dataclasses import asdict, dataclass
+
+from simenv.constants import SUCCESS_THRESHOLD
+from simenv.environment import Environment
+from simenv.tasks import get_task, task_names
+from simenv.validation import reset_episode, run_expert
+
+
+@dataclass
+class TaskBench:
+    """What one task's expert did over the benchmark's seeds."""
+
+    name: str
+    episodes: int
+    success_rate: float
+    median_seconds: float
+    max_seconds: float
+    mean_steps: float
+    failed_seeds: list[int]
+
+
+def bench_task(name: str, episodes: int, seed: int, mode: str) -> TaskBench:
+    """Run the task's expert on seeds ``seed .. seed + episodes - 1`` in one environment."""
+    task_class = get_task(name).task_class
+    seconds, steps, failed = [], [], []
+    with Environment() as env:
+        for episode_seed in range(seed, seed + episodes):
+            start = time.perf_counter()
+            task = reset_episode(env, task_class, episode_seed, mode)
+            total, n_steps = run_expert(env, task)
+            seconds.append(time.perf_counter() - start)
+            steps.append(n_steps)
+            if total <= SUCCESS_THRESHOLD:
+                failed.append(episode_seed)
+    return TaskBench(
+        name=name,
+        episodes=episodes,
+        success_rate=1.0 - len(failed) / episodes,
+        median_seconds=statistics.median(seconds),
+        max_seconds=max(seconds),
+        mean_steps=statistics.fmean(steps),
+        failed_seeds=failed,
+    )
+
+
+def markdown_table(rows: list[TaskBench]) -> str:
+    """The results as a markdown table, one task per row."""
+    lines = [
+        "| task | episodes | success | median s/episode | max s/episode | mean steps | failed seeds |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        failed = ", ".join(str(s) for s in r.failed_seeds) or "-"
+        lines.append(
+            f"| {r.name} | {r.episodes} | {r.success_rate:.0%} | {r.median_seconds:.2f} | "
+            f"{r.max_seconds:.2f} | {r.mean_steps:.1f} | {failed} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--episodes", type=int, default=20, help="seeds per task (default 20)")
+    parser.add_argument("--seed", type=int, default=0, help="first seed (default 0)")
+    parser.add_argument("--mode", default="train", choices=["train", "val", "test"])
+    parser.add_argument("--tasks", nargs="*", default=None, help="task names (default: all)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of markdown")
+    args = parser.parse_args(argv)
+    if args.episodes < 1:
+        parser.error("--episodes must be at least 1")
+    names = args.tasks or task_names()
+    rows = []
+    for name in names:
+        print(f"benchmarking {name} ...", file=sys.stderr, flush=True)
+        rows.append(bench_task(name, args.episodes, args.seed, args.mode))
+    if args.json:
+        print(json.dumps([asdict(r) for r in rows], indent=2))
+    else:
+        print(markdown_table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,33 @@
+"""The ``simgen`` console script: one app, each layer contributing its commands."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+import typer  # noqa: E402
+
+from simenv import cli as simenv_cli  # noqa: E402
+
+app = typer.Typer(
+    name="simgen",
+    help="Generate robot manipulation tasks with language models, validate them in PyBullet, "
+    "and keep the good ones in a task library.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+simenv_cli.register(app)
+
+try:
+    from memory.cli import app as memory_app
+except ImportError:  # the memory layer is optional until it lands
+    memory_app = None
+if memory_app is not None:
+    app.add_typer(memory_app, name="memory")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,148 @@
+"""``simgen validate``, ``simgen render`` and ``simgen tasks``: the simulator's commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from simenv.report import ValidationReport
+from simenv.tasks import UnknownTaskError, list_tasks
+from simenv.validation import resolve_target
+
+console = Console(stderr=True)
+tasks_app = typer.Typer(help="The seed task library.", no_args_is_help=True)
+
+EXIT_PASSED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def check_targets(targets: list[str]) -> None:
+    """Unknown names and missing files are usage errors (exit 2), not failed validations."""
+    for target in targets:
+        try:
+            resolve_target(target)
+        except (FileNotFoundError, UnknownTaskError) as exc:
+            console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(EXIT_USAGE) from exc
+
+
+def print_report(report: ValidationReport, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(report.model_dump_json() + "\n")
+        return
+    style = "green" if report.passed else "red"
+    console.print(f"[{style}]{report.summary()}[/{style}]")
+    if report.traceback:
+        console.print(report.traceback, markup=False, highlight=False)
+
+
+def validate_command(
+    targets: Annotated[list[str], typer.Argument(help="Registered task names or task files.")],
+    episodes: Annotated[int, typer.Option(min=1, help="Expert episodes, on seeds S, S+1, ...")] = 5,
+    seed: Annotated[int, typer.Option(help="First seed.")] = 0,
+    min_success: Annotated[float, typer.Option(min=0.0, max=1.0, help="Pass threshold.")] = 0.5,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per task (JSON lines).")
+    ] = False,
+    workers: Annotated[int, typer.Option(min=1, help="Validations run at once.")] = 1,
+    timeout: Annotated[
+        float, typer.Option(min=0.1, help="Wall-clock limit per validation, in seconds.")
+    ] = 60.0,
+    memory_limit: Annotated[
+        float, typer.Option("--memory-limit", min=0.25, help="Memory limit per validation, in GiB.")
+    ] = 4.0,
+    executor: Annotated[
+        str,
+        typer.Option(help="Where sandboxed validations run: 'process' (this machine) or 'ray'."),
+    ] = "process",
+    in_process: Annotated[
+        bool,
+        typer.Option(
+            "--in-process",
+            help="Skip the sandbox and validate in this process, one at a "
+            "time (debugging only: never on untrusted code).",
+        ),
+    ] = False,
+) -> None:
+    """Validate tasks stage by stage (parse, import, build, reset, expert episodes, success).
+
+    Each validation runs sandboxed: a fresh child process with time, memory and process limits,
+    no network and a scratch folder, after a static check of its imports. Reports are printed
+    as they finish; the exit code is 1 if any task fails.
+    """
+    from simenv.sandbox.limits import SandboxLimits
+    from simenv.sandbox.pool import EXECUTORS, validate_many
+
+    if executor not in EXECUTORS or executor == "in-process":
+        console.print(f"[red]error:[/red] --executor must be 'process' or 'ray'; got '{executor}'.")
+        raise typer.Exit(EXIT_USAGE)
+    check_targets(targets)
+    limits = SandboxLimits.from_gib(timeout=timeout, memory_gib=memory_limit)
+    all_passed = True
+    try:
+        for report in validate_many(
+            targets,
+            workers=workers,
+            executor="in-process" if in_process else executor,  # type: ignore[arg-type]
+            progress=not as_json or sys.stderr.isatty(),
+            episodes=episodes,
+            seed=seed,
+            min_success=min_success,
+            limits=limits,
+        ):
+            print_report(report, as_json)
+            all_passed &= report.passed
+    except RuntimeError as exc:  # e.g. --executor ray without ray installed
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_USAGE) from exc
+    raise typer.Exit(EXIT_PASSED if all_passed else EXIT_FAILED)
+
+
+def render_command(
+    target: Annotated[str, typer.Argument(help="Registered task name or task file.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="F.png (first scene) or F.gif (rollout).")],
+    seed: Annotated[int, typer.Option(help="Episode seed.")] = 0,
+) -> None:
+    """Render a task's first scene (PNG) or its expert's rollout (animated GIF)."""
+    from simenv.render import render_task
+
+    if out.suffix.lower() not in (".png", ".gif"):
+        console.print(f"[red]error:[/red] --out must end in .png or .gif; got '{out}'.")
+        raise typer.Exit(EXIT_USAGE)
+    check_targets([target])
+    with console.status(f"rendering {target}", spinner="dots"):
+        path = render_task(target, out, seed=seed)
+    console.print(f"wrote {path}")
+
+
+@tasks_app.command("list")
+def list_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the seed tasks with their metric, steps and assets."""
+    from simenv.catalog import describe_tasks
+
+    rows = describe_tasks(list_tasks())
+    if as_json:
+        sys.stdout.write(json.dumps({"tasks": rows}, indent=2) + "\n")
+        return
+    from rich.table import Table
+
+    table = Table("name", "metric", "max steps", "assets", "description")
+    for row in rows:
+        table.add_row(
+            row["name"], ",".join(row["metrics"]), str(row["max_steps"]),
+            "\n".join(row["assets"]), row["description"],
+        )
+    Console().print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the simulator's commands to the ``simgen`` app."""
+    app.command("validate")(validate_command)
+    app.command("render")(render_command)
+    app.add_typer(tasks_app, name="tasks")
