@@ -67,6 +67,9 @@ def validate_command(
             "time (debugging only: never on untrusted code).",
         ),
     ] = False,
+    gui: Annotated[
+        bool, typer.Option("--gui", help="Watch in a PyBullet window (implies --in-process).")
+    ] = False,
 ) -> None:
     """Validate tasks stage by stage (parse, import, build, reset, expert episodes, success).
 
@@ -83,6 +86,14 @@ def validate_command(
     check_targets(targets)
     limits = SandboxLimits.from_gib(timeout=timeout, memory_gib=memory_limit)
     all_passed = True
+    if gui:
+        from simenv.validation import validate
+
+        for target in targets:
+            report = validate(target, episodes=episodes, seed=seed, min_success=min_success, gui=True)
+            print_report(report, as_json)
+            all_passed &= report.passed
+        raise typer.Exit(EXIT_PASSED if all_passed else EXIT_FAILED)
     try:
         for report in validate_many(
             targets,
@@ -106,6 +117,7 @@ def render_command(
     target: Annotated[str, typer.Argument(help="Registered task name or task file.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="F.png (first scene) or F.gif (rollout).")],
     seed: Annotated[int, typer.Option(help="Episode seed.")] = 0,
+    gui: Annotated[bool, typer.Option("--gui", help="Also show a PyBullet window.")] = False,
 ) -> None:
     """Render a task's first scene (PNG) or its expert's rollout (animated GIF)."""
     from simenv.render import render_task
@@ -115,7 +127,7 @@ def render_command(
         raise typer.Exit(EXIT_USAGE)
     check_targets([target])
     with console.status(f"rendering {target}", spinner="dots"):
-        path = render_task(target, out, seed=seed)
+        path = render_task(target, out, seed=seed, gui=gui)
     console.print(f"wrote {path}")
 
 

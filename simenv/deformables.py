@@ -22,7 +22,7 @@ import pybullet as p
 
 from simenv import utils
 
-BEAD_MASS = 0.01
+BEAD_MASS = 0.005
 #: Strength of each link, newtons: strong enough to drag the whole rope by one end.
 LINK_FORCE = 100.0
 #: Radians a random rope may turn per bead while it is laid out.
@@ -141,7 +141,11 @@ def is_rope(env: Any, obj_ids: Sequence[int]) -> bool:
 
 
 def rope_step(
-    positions: np.ndarray, targets: np.ndarray, matches: np.ndarray, tolerance: float
+    positions: np.ndarray,
+    targets: np.ndarray,
+    matches: np.ndarray,
+    tolerance: float,
+    skip: frozenset[int] = frozenset(),
 ) -> tuple[int, int] | None:
     """Which bead to move to which target next: (bead index, target index), or None if done.
 
@@ -149,6 +153,8 @@ def rope_step(
     nearer their targets. Ends first, so that the rope is stretched along the line; then the
     bead farthest from its target. A bead within ``tolerance`` counts as placed; ends are held
     to half of it, because the beads between them can only be as straight as the ends are exact.
+    Beads in ``skip`` (ones that did not move when last moved, such as a bead wedged on top of
+    another) are passed over while any other bead is out of place.
     """
     n = len(positions)
     forward = np.arange(n)
@@ -165,10 +171,12 @@ def rope_step(
         return None
     order = min(orders, key=end_cost)
     errors = np.linalg.norm(positions[:, :2] - targets[order, :2], axis=1)
-    if errors.max() < tolerance and errors[0] < tolerance and errors[-1] < tolerance:
+    if errors.max() < tolerance:
         return None
     for end in (0, n - 1):
-        if errors[end] > tolerance / 2:
+        if end not in skip and errors[end] > tolerance / 2:
             return end, int(order[end])
-    i = int(errors.argmax())
+    off = [i for i in range(n) if errors[i] >= tolerance]
+    candidates = [i for i in off if i not in skip] or off
+    i = max(candidates, key=lambda k: float(errors[k]))
     return i, int(order[i])

@@ -50,12 +50,14 @@ def scene_image(env: Environment, title: str) -> Image.Image:
     return _label(canvas, title)
 
 
-def render_task(target: str, out: Path, seed: int = 0, mode: str = "train") -> Path:
+def render_task(
+    target: str, out: Path, seed: int = 0, mode: str = "train", gui: bool = False
+) -> Path:
     """Render a task (name or file): PNG of the first scene, or GIF of the expert's episode."""
     task_class = load_task_class(resolve_target(target))
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with Environment() as env:
+    with Environment(disp=gui) as env:
         task = reset_episode(env, task_class, seed, mode)
         if out.suffix.lower() == ".gif":
             frames: list[Image.Image] = []

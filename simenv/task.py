@@ -452,10 +452,18 @@ class OracleAgent:
 
         positions = np.array([p.getBasePositionAndOrientation(i)[0] for i in goal.objs])
         targets = np.array([t[0] for t in goal.targ_poses], dtype=np.float64)
-        step = deformables.rope_step(positions, targets, goal.matches, self.task.pos_eps)
+        # A bead that did not move when last moved (wedged on another bead) is passed over.
+        skip: set[int] = getattr(self, "_rope_skip", set())
+        last = getattr(self, "_rope_last", None)
+        if last is not None and np.linalg.norm(positions[last[0], :2] - last[1][:2]) < 0.003:
+            skip.add(last[0])
+        step = deformables.rope_step(
+            positions, targets, goal.matches, self.task.pos_eps, frozenset(skip)
+        )
         if step is None:
             return None
         bead, target = step
+        self._rope_skip, self._rope_last = skip, (bead, positions[bead])
         return self._pick_place(goal.objs[bead], goal.targ_poses[target], rotations=False)
 
     def act_slots(self, goal: Goal) -> dict[str, Any] | None:

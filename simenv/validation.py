@@ -86,21 +86,31 @@ def validate(
     seed: int = 0,
     min_success: float = 0.5,
     mode: str = "train",
+    gui: bool = False,
 ) -> ValidationReport:
-    """Validate a task (registered name or file) with its expert on seeds seed, seed+1, ..."""
+    """Validate a task (registered name or file) with its expert on seeds seed, seed+1, ...
+
+    ``gui`` opens a PyBullet window to watch the expert (needs a display).
+    """
     start = time.perf_counter()
     report = ValidationReport(
         target=str(target), passed=False, stage=Stage.PARSE, min_success=min_success
     )
     try:
-        report = _validate(report, target, episodes, seed, min_success, mode)
+        report = _validate(report, target, episodes, seed, min_success, mode, gui)
     finally:
         report.seconds = round(time.perf_counter() - start, 4)
     return report
 
 
 def _validate(
-    report: ValidationReport, target: str | Path, episodes: int, seed: int, min_success: float, mode: str
+    report: ValidationReport,
+    target: str | Path,
+    episodes: int,
+    seed: int,
+    min_success: float,
+    mode: str,
+    gui: bool = False,
 ) -> ValidationReport:
     try:
         path = resolve_target(target)
@@ -120,7 +130,7 @@ def _validate(
             "super().__init__() and set attributes such as max_steps and lang_template.",
             trimmed_traceback(exc, path),
         )
-    with Environment() as env:
+    with Environment(disp=gui) as env:
         for episode_seed in range(seed, seed + episodes):
             t0 = time.perf_counter()
             try:

@@ -1,0 +1,54 @@
+"""The simulator's commands, through the real ``simgen`` app."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PIL import Image
+from typer.testing import CliRunner
+
+from graph.cli import app
+
+runner = CliRunner()
+
+
+def test_validate_json_reports_every_field() -> None:
+    result = runner.invoke(app, ["validate", "block-insertion", "--episodes", "2", "--json", "--in-process"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    for key in ("passed", "stage", "error", "traceback", "episodes", "success_rate", "seconds"):
+        assert key in report
+    assert report["passed"] and report["stage"] == "passed"
+    assert {"seed", "reward", "success", "steps", "seconds"} <= set(report["episodes"][0])
+
+
+def test_validate_exit_codes(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.py"
+    broken.write_text("import numpy as np\n")
+    assert runner.invoke(app, ["validate", str(broken), "--in-process"]).exit_code == 1
+    assert runner.invoke(app, ["validate", "no-such-task"]).exit_code == 2
+    assert runner.invoke(app, ["validate", "block-insertion", "--min-success", "2"]).exit_code == 2
+
+
+def test_render_png_and_gif(tmp_path: Path) -> None:
+    png, gif = tmp_path / "scene.png", tmp_path / "rollout.gif"
+    assert runner.invoke(app, ["render", "block-insertion", "--out", str(png)]).exit_code == 0
+    assert runner.invoke(app, ["render", "block-insertion", "--out", str(gif)]).exit_code == 0
+    assert Image.open(png).size[0] > 300
+    with Image.open(gif) as image:
+        assert image.n_frames > 5
+
+
+def test_render_rejects_other_formats(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["render", "block-insertion", "--out", str(tmp_path / "x.jpg")])
+    assert result.exit_code == 2
+
+
+def test_tasks_list_json() -> None:
+    result = runner.invoke(app, ["tasks", "list", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = {row["name"]: row for row in json.loads(result.stdout)["tasks"]}
+    assert rows["place-red-in-green"]["metrics"] == ["pose"]
+    assert "bowl/bowl.urdf" in rows["place-red-in-green"]["assets"]
+    assert rows["towers-of-hanoi"]["max_steps"] >= 7

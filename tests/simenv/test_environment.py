@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pybullet as p
+import pytest
+
+from simenv.assets import UnknownAssetError
+from simenv.cameras import DEFAULT_CAMERAS
+from simenv.environment import Environment
+from simenv.errors import InvalidPoseError, UnknownColorError
+from simenv.task import Task
+from simenv import utils
+
+
+class _Empty(Task):
+    """A task with one block and no goals, for poking at the world."""
+
+    def reset(self, env) -> None:  # type: ignore[no-untyped-def]
+        super().reset(env)
+        env.add_object("block/block.urdf", ((0.5, 0.0, 0.02), (0, 0, 0, 1)))
+
+
+@pytest.fixture
+def world(env: Environment) -> Environment:
+    env.set_task(_Empty())
+    env.reset()
+    return env
+
+
+def test_add_object_returns_ids_by_category(world: Environment) -> None:
+    block = world.obj_ids["rigid"][0]
+    bowl = world.add_object("bowl/bowl.urdf", (0.4, 0.2, 0.0), "fixed", color="green")
+    assert bowl in world.obj_ids["fixed"]
+    assert world.info[block][2] == pytest.approx((0.04, 0.04, 0.04), abs=2e-3)
+    rgba = p.getVisualShapeData(bowl)[0][7]
+    assert np.allclose(rgba[:3], utils.COLORS["green"])
+
+
+def test_unknown_asset_names_the_nearest_ones(world: Environment) -> None:
+    with pytest.raises(UnknownAssetError) as err:
+        world.add_object("blocks/block.urdf", ((0.5, 0.1, 0.02), (0, 0, 0, 1)))
+    assert "blocks/block.urdf" in str(err.value) and "block/block.urdf" in str(err.value)
+
+
+def test_unknown_colour_is_reported(world: Environment) -> None:
+    with pytest.raises(UnknownColorError, match="Known colours"):
+        world.add_object("block/block.urdf", ((0.5, 0.1, 0.02), (0, 0, 0, 1)), color="mauve")
+
+
+@pytest.mark.parametrize(
+    ("pose", "fragment"),
+    [
+        (((0.5, math.nan, 0.02), (0, 0, 0, 1)), "NaN"),
+        (((2.0, 0.0, 0.02), (0, 0, 0, 1)), "outside the workspace"),
+        ((None, None), "get_random_pose returns (None, None)"),
+    ],
+)
+def test_bad_poses_say_which_object_and_value(world: Environment, pose: object, fragment: str) -> None:
+    with pytest.raises(InvalidPoseError) as err:
+        world.add_object("block/block.urdf", pose)
+    assert fragment in str(err.value) and "block/block.urdf" in str(err.value)
+
+
+def test_arm_reaches_workspace_corners(world: Environment) -> None:
+    for x, y in [(0.25, -0.5), (0.75, 0.5), (0.75, -0.5), (0.25, 0.5), (0.5, 0.0)]:
+        target = ((x, y, 0.05), utils.eulerXYZ_to_quatXYZW((0, 0, 0.5)))
+        assert not world.movep(target)
+        tip = p.getLinkState(world.arm, world.tip_link)[4]
+        assert np.linalg.norm(np.subtract(tip, target[0])) < 0.01
+
+
+def test_suction_picks_and_releases_a_block(world: Environment) -> None:
+    block = world.obj_ids["rigid"][0]
+    assert world.ee is not None
+    world.movep(((0.5, 0.0, 0.2), (0, 0, 0, 1)))
+    world.movep(((0.5, 0.0, 0.0), (0, 0, 0, 1)), speed=0.002, stop=world.ee.detect_contact, straight=True)
+    world.ee.activate()
+    assert world.ee.check_grasp()
+    world.movep(((0.5, 0.0, 0.2), (0, 0, 0, 1)), straight=True)
+    assert p.getBasePositionAndOrientation(block)[0][2] > 0.1
+    world.ee.release()
+    world.settle()
+    assert p.getBasePositionAndOrientation(block)[0][2] < 0.03
+
+
+def test_observation_has_three_cameras_when_rendering() -> None:
+    with Environment(render=True, cameras=[c.scaled(48, 64) for c in DEFAULT_CAMERAS]) as env:
+        env.set_task(_Empty())
+        obs = env.reset()
+        assert len(obs["color"]) == 3 and obs["color"][0].shape == (48, 64, 3)
+        assert obs["depth"][0].dtype == np.float32
+        assert 0.3 < float(np.median(obs["depth"][0])) < 3.0
+
+
+def test_no_images_when_rendering_is_off(world: Environment) -> None:
+    obs, reward, done, info = world.step()
+    assert obs == {"color": (), "depth": ()} and reward == 0.0
+    assert "lang_goal" in info
+
+
+def test_second_world_in_one_process_is_refused(world: Environment) -> None:
+    with pytest.raises(Exception, match="already connected"):
+        Environment()

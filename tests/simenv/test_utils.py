@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from simenv import utils
+from simenv.constants import BOUNDS, PIX_SIZE
+from simenv.errors import UnknownColorError
+
+
+def test_every_api_colour_is_defined() -> None:
+    names = "blue red green orange yellow purple pink cyan brown white gray indigo violet black silver gold"
+    assert set(names.split()) <= set(utils.COLORS)
+    assert all(0.0 <= v <= 1.0 for rgb in utils.COLORS.values() for v in rgb)
+
+
+def test_unknown_colour_lists_the_known_ones() -> None:
+    with pytest.raises(UnknownColorError) as err:
+        utils.color_rgba("mauve")
+    message = str(err.value)
+    assert "mauve" in message and "blue" in message and "gold" in message
+
+
+def test_get_colors_by_split() -> None:
+    colors, names = utils.get_colors("train")
+    assert names == utils.TRAIN_COLORS and len(colors) == len(names)
+    _, names = utils.get_colors("test", n_colors=3)
+    assert len(names) == 3 and set(names) <= set(utils.EVAL_COLORS)
+
+
+def test_pose_algebra_round_trips() -> None:
+    pose = ((0.5, 0.1, 0.02), utils.eulerXYZ_to_quatXYZW((0.0, 0.0, 0.7)))
+    identity = utils.multiply(pose, utils.invert(pose))
+    assert np.allclose(identity[0], 0, atol=1e-6)
+    assert np.allclose(np.abs(identity[1]), (0, 0, 0, 1), atol=1e-6)
+    assert np.isclose(utils.quatXYZW_to_eulerXYZ(pose[1])[2], 0.7)
+    point = utils.apply(pose, (0.1, 0.0, 0.0))
+    assert np.allclose(point, (0.5 + 0.1 * np.cos(0.7), 0.1 + 0.1 * np.sin(0.7), 0.02))
+
+
+def test_pixel_mapping_covers_the_workspace() -> None:
+    assert utils.xyz_to_pix((0.25, -0.5, 0), BOUNDS, PIX_SIZE) == (0, 0)
+    assert utils.xyz_to_pix((0.75 - PIX_SIZE, 0.5 - PIX_SIZE, 0), BOUNDS, PIX_SIZE) == (319, 159)
+    x, y, _ = utils.pix_to_xyz((160, 80), None, BOUNDS, PIX_SIZE, skip_height=True)
+    assert np.isclose(x, 0.5) and np.isclose(y, 0.0)
+
+
+def test_heightmap_keeps_the_highest_point() -> None:
+    points = np.array([[[0.5, 0.0, 0.01], [0.5, 0.0, 0.05], [0.3, 0.2, 0.02]]], dtype=np.float32)
+    colors = np.array([[[10, 10, 10], [200, 0, 0], [0, 200, 0]]], dtype=np.uint8)
+    hmap, cmap = utils.get_heightmap(points, colors, BOUNDS, PIX_SIZE)
+    assert hmap.shape == (320, 160)
+    u, v = utils.xyz_to_pix((0.5, 0.0, 0), BOUNDS, PIX_SIZE)
+    assert np.isclose(hmap[u, v], 0.05) and tuple(cmap[u, v]) == (200, 0, 0)
