@@ -24,7 +24,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/simgen run-default --workspace simgen-data
+	$(BIN)/simgen tasks showcase --workspace simgen-data
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -153,6 +153,19 @@ def list_command(
     Console().print(table)
 
 
+@tasks_app.command("showcase")
+def showcase_command(
+    workspace: Annotated[Path, typer.Option(help="Where results go.")] = Path("simgen-data"),
+    episodes: Annotated[int, typer.Option(min=1, help="Expert episodes per task.")] = 3,
+    workers: Annotated[int, typer.Option(min=1, help="Validations run at once.")] = 2,
+) -> None:
+    """Validate and render every seed task; writes an HTML page with the pictures."""
+    from simenv.showcase import build_showcase
+
+    page = build_showcase(workspace, episodes=episodes, workers=workers)
+    console.print(f"Seed task pictures and validation reports: [bold]{page.resolve()}[/bold]")
+
+
 def register(app: typer.Typer) -> None:
     """Add the simulator's commands to the ``simgen`` app."""
     app.command("validate")(validate_command)

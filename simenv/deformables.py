@@ -29,6 +29,10 @@ LINK_FORCE = 100.0
 MAX_TURN = 0.35
 #: A rope laid out at random keeps inside these x-y bounds (the reachable table).
 LAYOUT_BOUNDS = ((0.3, 0.7), (-0.4, 0.4))
+#: ... and within this distance (metres) beyond the target's length of the target's middle.
+#: The rope primitive moves slowly (0.001 rad per step) and a move times out after 8 s, so
+#: dragging a rope end across the whole table would not finish.
+LAYOUT_REACH = 0.15
 
 
 def rope_targets(corners: Sequence[Sequence[float]], n_parts: int) -> tuple[np.ndarray, float]:
@@ -45,13 +49,15 @@ def random_rope_path(
     spacing: float,
     z: float,
     avoid: Sequence[tuple[np.ndarray, float]] = (),
-    tries: int = 200,
+    tries: int = 500,
+    near: tuple[np.ndarray, float] | None = None,
 ) -> np.ndarray:
     """A random smooth planar curve of ``n_parts`` points ``spacing`` apart (n x 3).
 
     It starts at a random point with a random heading and turns by up to ``MAX_TURN`` per
     step; curves that leave ``LAYOUT_BOUNDS`` or pass within a radius of an ``avoid`` point are
-    redrawn, so the rope starts on the table, untangled, and away from its target.
+    redrawn, so the rope starts on the table, untangled, and away from its target; with
+    ``near = (point, radius)`` every bead must also lie within ``radius`` of ``point``.
     """
     (x0, x1), (y0, y1) = LAYOUT_BOUNDS
     best: np.ndarray | None = None
@@ -67,6 +73,8 @@ def random_rope_path(
         xy = np.array(path)
         inside = bool(np.all((xy[:, 0] > x0) & (xy[:, 0] < x1) & (xy[:, 1] > y0) & (xy[:, 1] < y1)))
         clear = all(np.min(np.linalg.norm(xy - np.asarray(c)[:2], axis=1)) > r for c, r in avoid)
+        if near is not None:
+            clear &= bool(np.linalg.norm(xy - np.asarray(near[0])[:2], axis=1).max() < near[1])
         if inside:
             best = xy
             if clear:
@@ -101,8 +109,10 @@ def make_ropes(
             f"of radius {radius}; move them at least {2 * radius * n_parts:.3f} m apart."
         )
     mid = targets.mean(axis=0)
-    avoid = [(mid, float(np.linalg.norm(targets[-1] - targets[0])) / 2 + 0.03)]
-    path = random_rope_path(n_parts, spacing, radius, avoid)
+    half_length = float(np.linalg.norm(targets[-1] - targets[0])) / 2
+    avoid = [(mid, half_length + 0.03)]
+    near = (mid, 2 * half_length + LAYOUT_REACH)
+    path = random_rope_path(n_parts, spacing, radius, avoid, near=near)
     rgba = utils.color_rgba(color_name)
     collision = p.createCollisionShape(p.GEOM_BOX, halfExtents=[radius] * 3)
     visual = p.createVisualShape(p.GEOM_SPHERE, radius=radius * 1.5, rgbaColor=rgba)

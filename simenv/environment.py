@@ -236,8 +236,7 @@ class Environment:
         rgba = utils.color_rgba(color) if color is not None else None
         try:
             obj_id = p.loadURDF(
-                str(path), pos, rot, useFixedBase=category == "fixed",
-                flags=p.URDF_USE_MATERIAL_COLORS_FROM_MTL,
+                str(path), pos, rot, useFixedBase=category == "fixed"
             )
         except p.error as exc:
             raise TaskCodeError(
