@@ -28,7 +28,9 @@ def main() -> None:
     seconds = [e.seconds for e in report.episodes]
     median = statistics.median(seconds)
     print(f"task: {args.task}  episodes: {len(seconds)}  success rate: {report.success_rate:.0%}")
-    print(f"seconds per episode: median {median:.3f}  min {min(seconds):.3f}  max {max(seconds):.3f}")
+    print(
+        f"seconds per episode: median {median:.3f}  min {min(seconds):.3f}  max {max(seconds):.3f}"
+    )
     print(f"whole validation (world start-up included): {wall:.2f} s")
     if args.task == "place-red-in-green":
         verdict = "meets" if median <= TARGET_SECONDS else "misses"

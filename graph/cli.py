@@ -21,12 +21,9 @@ app = typer.Typer(
 )
 simenv_cli.register(app)
 
-try:
-    from memory.cli import app as memory_app
-except ImportError:  # the memory layer is optional until it lands
-    memory_app = None
-if memory_app is not None:
-    app.add_typer(memory_app, name="memory")
+from memory.cli import app as memory_app  # noqa: E402
+
+app.add_typer(memory_app, name="memory")
 
 
 if __name__ == "__main__":

@@ -90,7 +90,9 @@ def validate_command(
         from simenv.validation import validate
 
         for target in targets:
-            report = validate(target, episodes=episodes, seed=seed, min_success=min_success, gui=True)
+            report = validate(
+                target, episodes=episodes, seed=seed, min_success=min_success, gui=True
+            )
             print_report(report, as_json)
             all_passed &= report.passed
         raise typer.Exit(EXIT_PASSED if all_passed else EXIT_FAILED)
@@ -115,7 +117,9 @@ def validate_command(
 
 def render_command(
     target: Annotated[str, typer.Argument(help="Registered task name or task file.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="F.png (first scene) or F.gif (rollout).")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="F.png (first scene) or F.gif (rollout).")
+    ],
     seed: Annotated[int, typer.Option(help="Episode seed.")] = 0,
     gui: Annotated[bool, typer.Option("--gui", help="Also show a PyBullet window.")] = False,
 ) -> None:
@@ -147,8 +151,11 @@ def list_command(
     table = Table("name", "metric", "max steps", "assets", "description")
     for row in rows:
         table.add_row(
-            row["name"], ",".join(row["metrics"]), str(row["max_steps"]),
-            "\n".join(row["assets"]), row["description"],
+            row["name"],
+            ",".join(row["metrics"]),
+            str(row["max_steps"]),
+            "\n".join(row["assets"]),
+            row["description"],
         )
     Console().print(table)
 

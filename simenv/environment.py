@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pybullet as p
+from numpy.typing import ArrayLike
 
 from simenv import utils
 from simenv.assets import resolve_asset
@@ -51,7 +52,9 @@ class ArmKinematics:
 
     def __init__(self, tool: str) -> None:
         self.client = p.connect(p.DIRECT)
-        self.arm = p.loadURDF(str(arm_urdf_path(tool)), useFixedBase=True, physicsClientId=self.client)
+        self.arm = p.loadURDF(
+            str(arm_urdf_path(tool)), useFixedBase=True, physicsClientId=self.client
+        )
         self.joints = list(range(6))
         self.tip = p.getNumJoints(self.arm, physicsClientId=self.client) - 1
         self.limits = [
@@ -62,16 +65,18 @@ class ArmKinematics:
         if p.isConnected(self.client):
             p.disconnect(self.client)
 
-    def _set(self, joints: Sequence[float]) -> None:
-        for j, v in zip(self.joints, joints, strict=True):
+    def _set(self, joints: ArrayLike) -> None:
+        for j, v in zip(self.joints, np.asarray(joints), strict=True):
             p.resetJointState(self.arm, j, v, physicsClientId=self.client)
 
-    def tip_pose(self, joints: Sequence[float]) -> utils.Pose:
+    def tip_pose(self, joints: ArrayLike) -> utils.Pose:
         self._set(joints)
-        state = p.getLinkState(self.arm, self.tip, computeForwardKinematics=True, physicsClientId=self.client)
+        state = p.getLinkState(
+            self.arm, self.tip, computeForwardKinematics=True, physicsClientId=self.client
+        )
         return state[4], state[5]
 
-    def solve(self, pose: utils.Pose, start: Sequence[float], tolerance: float = 5e-4) -> np.ndarray:
+    def solve(self, pose: utils.Pose, start: ArrayLike, tolerance: float = 5e-4) -> np.ndarray:
         """Joint angles that put the tip at ``pose``, starting from ``start``."""
         # Seed the base joint facing the target: from a pan angle far from the target's bearing
         # the solver can settle on reaching back over the shoulder, which folds the arm down
@@ -83,12 +88,19 @@ class ArmKinematics:
         for _ in range(4):
             solution = np.asarray(
                 p.calculateInverseKinematics(
-                    self.arm, self.tip, pose[0], pose[1], maxNumIterations=100,
-                    residualThreshold=1e-6, physicsClientId=self.client,
+                    self.arm,
+                    self.tip,
+                    pose[0],
+                    pose[1],
+                    maxNumIterations=100,
+                    residualThreshold=1e-6,
+                    physicsClientId=self.client,
                 )
             )
             self._set(solution)
-            state = p.getLinkState(self.arm, self.tip, computeForwardKinematics=True, physicsClientId=self.client)
+            state = p.getLinkState(
+                self.arm, self.tip, computeForwardKinematics=True, physicsClientId=self.client
+            )
             if np.linalg.norm(np.subtract(state[4], pose[0])) < tolerance:
                 break
         return self.nearest_equivalent(solution, np.asarray(start))
@@ -135,7 +147,9 @@ def check_pose(pose: Any, what: str) -> tuple[tuple[float, ...], tuple[float, ..
         )
     norm = float(np.linalg.norm(rot))
     if norm < 1e-6:
-        raise InvalidPoseError(f"Quaternion of {what} is all zeros: {rot!r}; identity is (0, 0, 0, 1).")
+        raise InvalidPoseError(
+            f"Quaternion of {what} is all zeros: {rot!r}; identity is (0, 0, 0, 1)."
+        )
     return pos, tuple(v / norm for v in rot)
 
 
@@ -235,9 +249,7 @@ class Environment:
         pos, rot = check_pose(pose, f"object '{urdf}'")
         rgba = utils.color_rgba(color) if color is not None else None
         try:
-            obj_id = p.loadURDF(
-                str(path), pos, rot, useFixedBase=category == "fixed"
-            )
+            obj_id = p.loadURDF(str(path), pos, rot, useFixedBase=category == "fixed")
         except p.error as exc:
             raise TaskCodeError(
                 f"PyBullet could not load '{urdf}' ({path}): {exc}. If it is a template, fill every "
@@ -327,8 +339,12 @@ class Environment:
 
     def _hold(self, joints: np.ndarray) -> None:
         p.setJointMotorControlArray(
-            self.arm, self._joints, p.POSITION_CONTROL, targetPositions=list(joints),
-            forces=[JOINT_FORCE] * 6, positionGains=[POSITION_GAIN] * 6,
+            self.arm,
+            self._joints,
+            p.POSITION_CONTROL,
+            targetPositions=list(joints),
+            forces=[JOINT_FORCE] * 6,
+            positionGains=[POSITION_GAIN] * 6,
         )
 
     def step_simulation(self) -> None:
@@ -341,19 +357,22 @@ class Environment:
         return np.array([s[0] for s in p.getJointStates(self.arm, self._joints)])
 
     def movej(
-        self, targj: Sequence[float], speed: float = 0.01, timeout: float = MOVE_TIMEOUT_S,
+        self,
+        targj: ArrayLike,
+        speed: float = 0.01,
+        timeout: float = MOVE_TIMEOUT_S,
         stop: Callable[[], bool] | None = None,
     ) -> bool:
         """Move the joints to ``targj`` at ``speed`` radians per step; True on timeout."""
-        targj = np.asarray(targj, dtype=np.float64)
+        target = np.asarray(targj, dtype=np.float64)
         for step in range(int(timeout * self.hz)):
-            diff = targj - self._cmd
+            diff = target - self._cmd
             norm = float(np.linalg.norm(diff))
             if norm > speed:
                 self._cmd = self._cmd + diff / norm * speed
             else:
-                self._cmd = targj.copy()
-                if np.all(np.abs(targj - self.joint_positions()) < ARRIVED):
+                self._cmd = target.copy()
+                if np.all(np.abs(target - self.joint_positions()) < ARRIVED):
                     return False
             self._hold(self._cmd)
             self.step_simulation()
@@ -364,8 +383,12 @@ class Environment:
         return True
 
     def movep(
-        self, pose: utils.Pose, speed: float = 0.01, stop: Callable[[], bool] | None = None,
-        straight: bool = False, timeout: float = MOVE_TIMEOUT_S,
+        self,
+        pose: utils.Pose,
+        speed: float = 0.01,
+        stop: Callable[[], bool] | None = None,
+        straight: bool = False,
+        timeout: float = MOVE_TIMEOUT_S,
     ) -> bool:
         """Move the tool tip to ``pose``; ``straight`` follows a line in space (1 cm steps)."""
         pose = check_pose(pose, "the end effector target")
@@ -385,7 +408,9 @@ class Environment:
                 return not (stop is not None and stop())
         return self.movej(waypoints[-1], speed, timeout, stop)
 
-    def _move_through(self, targj: np.ndarray, speed: float, stop: Callable[[], bool] | None) -> bool:
+    def _move_through(
+        self, targj: np.ndarray, speed: float, stop: Callable[[], bool] | None
+    ) -> bool:
         """Advance the commanded joints to a waypoint without waiting; True if stopped."""
         while True:
             diff = targj - self._cmd
@@ -414,7 +439,9 @@ class Environment:
             if self.is_static():
                 return
 
-    def step(self, action: dict[str, Any] | None = None) -> tuple[dict[str, Any], float, bool, dict[Any, Any]]:
+    def step(
+        self, action: dict[str, Any] | None = None
+    ) -> tuple[dict[str, Any], float, bool, dict[Any, Any]]:
         """Run one primitive (``{'pose0', 'pose1'}``), wait for objects to settle, score it."""
         if action is not None:
             pose0 = check_pose(action["pose0"], "the action's pose0")

@@ -103,9 +103,7 @@ class Suction(Gripper):
         """Contact of the tip, or of the held object with anything but the arm."""
         if self.held_id is None:
             return super().detect_contact()
-        return any(
-            pt[2] != self.arm_id for pt in p.getContactPoints(bodyA=self.held_id)
-        )
+        return any(pt[2] != self.arm_id for pt in p.getContactPoints(bodyA=self.held_id))
 
     def check_grasp(self) -> bool:
         return self.held_id is not None

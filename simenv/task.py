@@ -138,7 +138,11 @@ class Task:
             ]
         if metric not in ("pose", "zone"):
             raise TaskCodeError(f"Unknown metric '{metric}'; use 'pose' or 'zone'.")
-        poses = [_as_pose(t) for t in targ_poses] if metric == "pose" else _zone_slots(targ_poses, obj_ids)
+        poses = (
+            [_as_pose(t) for t in targ_poses]
+            if metric == "pose"
+            else _zone_slots(targ_poses, obj_ids)
+        )
         matrix = np.asarray(matches, dtype=np.float64)
         if metric == "pose":
             if matrix.ndim == 0:
@@ -159,8 +163,16 @@ class Task:
                 "goals add up to 1."
             )
         goal = Goal(
-            obj_ids, matrix, poses, bool(replace), bool(rotations), metric, params,
-            float(step_max_reward), [float(s) for s in symmetries], language_goal,
+            obj_ids,
+            matrix,
+            poses,
+            bool(replace),
+            bool(rotations),
+            metric,
+            params,
+            float(step_max_reward),
+            [float(s) for s in symmetries],
+            language_goal,
         )
         if metric == "zone":
             goal.points = {i: self.get_box_object_points(i) for i in obj_ids}
@@ -291,7 +303,7 @@ class Task:
         free = ~blocked
         if not free.any():
             return None, None
-        pix = utils.sample_distribution(np.float32(free))
+        pix = utils.sample_distribution(free.astype(np.float32))
         x, y, _ = utils.pix_to_xyz(pix, None, self.bounds, self.pix_size, skip_height=True)
         theta = np.random.rand() * 2 * np.pi
         return (x, y, size[2] / 2), utils.eulerXYZ_to_quatXYZW((0.0, 0.0, theta))
@@ -319,7 +331,9 @@ class Task:
             seq = seq if isinstance(seq, list | tuple | np.ndarray) else (seq,)
             for i in reversed(range(len(seq))):
                 text = re.sub(rf"\b{re.escape(key)}{i}\b", str(seq[i]), text)
-        missing = sorted({m.group(0) for m in _TOKEN.finditer(text) if m.group(1) in _template_keys(template)})
+        missing = sorted(
+            {m.group(0) for m in _TOKEN.finditer(text) if m.group(1) in _template_keys(template)}
+        )
         if missing:
             raise TaskCodeError(
                 f"fill_template('{template}'): tokens {', '.join(missing)} were not filled; pass "
@@ -332,7 +346,9 @@ class Task:
 
     def add_corner_anchor_for_pose(self, env: Any, pose: utils.Pose) -> int:
         """A small fixed L-shaped marker at ``pose``: a visual anchor for build tasks."""
-        urdf = self.fill_template("corner/corner-template.urdf", {"DIMX": (0.04, 0.02), "DIMY": (0.04, 0.02)})
+        urdf = self.fill_template(
+            "corner/corner-template.urdf", {"DIMX": (0.04, 0.02), "DIMY": (0.04, 0.02)}
+        )
         return int(env.add_object(urdf, pose, "fixed"))
 
     # -- piles, ropes and kits (thin wrappers: the work is in simenv.piles / deformables / kitting)
@@ -344,7 +360,11 @@ class Task:
         return piles.make_piles(self, env, block_color, **kwargs)
 
     def make_ropes(
-        self, env: Any, corners: Sequence[Any], radius: float = 0.005, n_parts: int = 20,
+        self,
+        env: Any,
+        corners: Sequence[Any],
+        radius: float = 0.005,
+        n_parts: int = 20,
         color_name: Any = "red",
     ) -> tuple[list[tuple[int, tuple[float, None]]], list[utils.Pose], np.ndarray]:
         """A rope of ``n_parts`` linked beads whose straight layout joins the two corners.
@@ -356,7 +376,9 @@ class Task:
 
         return deformables.make_ropes(env, corners, radius, n_parts, color_name)
 
-    def make_rope(self, *args: Any, **kwargs: Any) -> tuple[list[tuple[int, tuple[float, None]]], list[utils.Pose], np.ndarray]:
+    def make_rope(
+        self, *args: Any, **kwargs: Any
+    ) -> tuple[list[tuple[int, tuple[float, None]]], list[utils.Pose], np.ndarray]:
         """Same as ``make_ropes`` (both names occur in benchmark task code)."""
         return self.make_ropes(*args, **kwargs)
 
@@ -367,7 +389,11 @@ class Task:
         return kitting.get_kitting_shapes(self.mode, n_objects, self.homogeneous)
 
     def make_kitting_objects(
-        self, env: Any, targets: Sequence[Any], obj_shapes: Sequence[int] | np.ndarray, n_objects: int,
+        self,
+        env: Any,
+        targets: Sequence[Any],
+        obj_shapes: Sequence[int] | np.ndarray,
+        n_objects: int,
         colors: Sequence[Any],
     ) -> tuple[list[tuple[int, tuple[float, None]]], np.ndarray]:
         """One kitting object per shape at free spots; returns (objects with symmetries, matches)."""
@@ -497,7 +523,9 @@ class OracleAgent:
 
     @staticmethod
     def _nearest_slot(goal: Goal, slots: list[int], pos: np.ndarray) -> int:
-        return min(slots, key=lambda k: float(np.linalg.norm(np.subtract(goal.targ_poses[k][0], pos))))
+        return min(
+            slots, key=lambda k: float(np.linalg.norm(np.subtract(goal.targ_poses[k][0], pos)))
+        )
 
     @staticmethod
     def _points_in_zones(goal: Goal, obj_id: int) -> bool:
@@ -536,12 +564,16 @@ class OracleAgent:
                     continue
                 dist = float(np.linalg.norm(np.asarray(goal.targ_poses[j][0]) - pos))
                 # Farthest object first, each to its nearest free target.
-                if best is None or (i != best[1] and dist > best[0]) or (i == best[1] and dist < best[0]):
+                if (
+                    best is None
+                    or (i != best[1] and dist > best[0])
+                    or (i == best[1] and dist < best[0])
+                ):
                     best = (dist, i, int(j))
         if best is None:
             return None
-        _, i, j = best
-        return self._pick_place(goal.objs[i], goal.targ_poses[j], goal.rotations)
+        _, obj_index, target_index = best
+        return self._pick_place(goal.objs[obj_index], goal.targ_poses[target_index], goal.rotations)
 
     def pick_point(self, obj_id: int) -> np.ndarray | None:
         """A point on the object's top surface where the suction cup fits, by ray casts.
@@ -568,7 +600,9 @@ class OracleAgent:
         r, c = np.unravel_index(int(np.argmax(np.where(top, score, -np.inf))), top.shape)
         return np.array([gx[r, c], gy[r, c], heights[r, c]])
 
-    def _pick_place(self, obj_id: int, target: utils.Pose, rotations: bool) -> dict[str, Any] | None:
+    def _pick_place(
+        self, obj_id: int, target: utils.Pose, rotations: bool
+    ) -> dict[str, Any] | None:
         point = self.pick_point(obj_id)
         if point is None:
             return None

@@ -133,7 +133,7 @@ def xyz_to_pix(position: Sequence[float], bounds: np.ndarray, pixel_size: float)
 
 
 def pix_to_xyz(
-    pixel: Sequence[int],
+    pixel: Sequence[int] | np.ndarray,
     height: np.ndarray | float | None,
     bounds: np.ndarray,
     pixel_size: float,
@@ -157,7 +157,7 @@ def sample_distribution(prob: np.ndarray, n_samples: int = 1) -> np.ndarray:
     flat = prob.flatten() / np.sum(prob)
     rand_ind = np.random.choice(np.arange(len(flat)), n_samples, p=flat, replace=False)
     coords = np.array(np.unravel_index(rand_ind, prob.shape)).T
-    return np.int32(coords.squeeze())
+    return np.asarray(coords.squeeze(), dtype=np.int32)
 
 
 def get_pointcloud(depth: np.ndarray, intrinsics: np.ndarray) -> np.ndarray:
@@ -243,8 +243,8 @@ def get_fused_heightmap(
     valid = hmaps != 0
     counts = np.maximum(valid.sum(axis=-1), 1)
     heightmap = hmaps.max(axis=-1)
-    colormap = np.uint8(np.round((cmaps * valid[:, :, None, :]).sum(axis=-1) / counts[..., None]))
-    return colormap, heightmap
+    colormap = np.round((cmaps * valid[:, :, None, :]).sum(axis=-1) / counts[..., None])
+    return colormap.astype(np.uint8), heightmap
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,7 +263,9 @@ def map_kit_scale(size: Sequence[float]) -> tuple[float, float, float]:
 
     values = [float(v) for v in size]
     if len(values) != 3 or not all(np.isfinite(values)) or min(values) <= 0:
-        raise ValueError(f"map_kit_scale: size must be three positive metres (x, y, z); got {size!r}.")
+        raise ValueError(
+            f"map_kit_scale: size must be three positive metres (x, y, z); got {size!r}."
+        )
     return (
         values[0] / KIT_NATIVE_SIZE[0],
         values[1] / KIT_NATIVE_SIZE[1],

@@ -51,7 +51,9 @@ def reset_episode(env: Environment, task_class: type[Task], seed: int, mode: str
     return task
 
 
-def run_expert(env: Environment, task: Task, on_step: StepCallback | None = None) -> tuple[float, int]:
+def run_expert(
+    env: Environment, task: Task, on_step: StepCallback | None = None
+) -> tuple[float, int]:
     """Let the task's expert act until done; returns (summed reward, steps)."""
     agent = task.oracle(env)
     info = env.info
@@ -71,7 +73,9 @@ def run_expert(env: Environment, task: Task, on_step: StepCallback | None = None
     return total, steps
 
 
-def _fail(report: ValidationReport, stage: Stage, message: str, trace: str | None) -> ValidationReport:
+def _fail(
+    report: ValidationReport, stage: Stage, message: str, trace: str | None
+) -> ValidationReport:
     report.passed = False
     report.stage = stage
     report.error = message
@@ -125,7 +129,8 @@ def _validate(
         task_class()
     except Exception as exc:
         return _fail(
-            report, Stage.BUILD,
+            report,
+            Stage.BUILD,
             f"Creating {task_class.__name__}() failed: {type(exc).__name__}: {exc}. __init__ must call "
             "super().__init__() and set attributes such as max_steps and lang_template.",
             trimmed_traceback(exc, path),
@@ -137,7 +142,8 @@ def _validate(
                 task = reset_episode(env, task_class, episode_seed, mode)
             except Exception as exc:
                 return _fail(
-                    report, Stage.RESET,
+                    report,
+                    Stage.RESET,
                     f"reset() failed on seed {episode_seed}: {type(exc).__name__}: {exc}",
                     trimmed_traceback(exc, path),
                 )
@@ -145,14 +151,18 @@ def _validate(
                 total, steps = run_expert(env, task)
             except Exception as exc:
                 return _fail(
-                    report, Stage.EPISODES,
+                    report,
+                    Stage.EPISODES,
                     f"The expert episode on seed {episode_seed} failed: {type(exc).__name__}: {exc}",
                     trimmed_traceback(exc, path),
                 )
             report.episodes.append(
                 EpisodeResult(
-                    seed=episode_seed, reward=round(total, 4), success=total > SUCCESS_THRESHOLD,
-                    steps=steps, seconds=round(time.perf_counter() - t0, 4),
+                    seed=episode_seed,
+                    reward=round(total, 4),
+                    success=total > SUCCESS_THRESHOLD,
+                    steps=steps,
+                    seconds=round(time.perf_counter() - t0, 4),
                 )
             )
     n_success = sum(e.success for e in report.episodes)
@@ -161,7 +171,8 @@ def _validate(
         worst = min(report.episodes, key=lambda e: e.reward) if report.episodes else None
         detail = f" (lowest reward {worst.reward:.2f} on seed {worst.seed})" if worst else ""
         return _fail(
-            report, Stage.SUCCESS,
+            report,
+            Stage.SUCCESS,
             f"The expert succeeded in {n_success} of {len(report.episodes)} episodes "
             f"({report.success_rate:.0%} < {min_success:.0%}){detail}. Check that the goals are "
             "reachable: targets inside the workspace, matches pairing each object with a target, "

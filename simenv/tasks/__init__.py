@@ -92,6 +92,4 @@ def get_task(name: str) -> TaskInfo:
         return registry[name]
     close = difflib.get_close_matches(name, list(registry), n=3, cutoff=0.4)
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
-    raise UnknownTaskError(
-        f"Unknown task '{name}'.{hint} Registered tasks: {', '.join(registry)}."
-    )
+    raise UnknownTaskError(f"Unknown task '{name}'.{hint} Registered tasks: {', '.join(registry)}.")

@@ -39,7 +39,9 @@ def set_up(task: Any, env: Any, colors: list[str] | None = None) -> tuple[list[i
         level = N_DISKS - 1 - i
         ring_pos = utils.apply(stand_pose, (*PEGS[0], LEVEL_Z[level]))
         color = colors[i] if colors else None
-        disks.append((i, env.add_object(f"hanoi/disk{i}.urdf", (tuple(ring_pos), rot), color=color)))
+        disks.append(
+            (i, env.add_object(f"hanoi/disk{i}.urdf", (tuple(ring_pos), rot), color=color))
+        )
     ids = [obj for _, obj in sorted(disks)]
 
     heights = [N_DISKS, 0, 0]

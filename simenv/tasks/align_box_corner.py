@@ -41,10 +41,19 @@ class AlignBoxCorner(Task):
         ]
         targ_poses = [(tuple(pos), utils.eulerXYZ_to_quatXYZW(rpy)) for pos, rpy in targets]
 
-        box_urdf = self.fill_template("box/box-template.urdf", {"DIM": (sx, sy, sz), "COLOR": "orange"})
+        box_urdf = self.fill_template(
+            "box/box-template.urdf", {"DIM": (sx, sy, sz), "COLOR": "orange"}
+        )
         box = env.add_object(box_urdf, self.get_random_pose(env, (sx, sy, sz)))
         self.add_goal(
-            objs=[box], matches=np.ones((1, 2)), targ_poses=targ_poses, replace=False,
-            rotations=True, metric="pose", params=None, step_max_reward=1.0,
-            symmetries=[np.pi], language_goal=self.lang_template,
+            objs=[box],
+            matches=np.ones((1, 2)),
+            targ_poses=targ_poses,
+            replace=False,
+            rotations=True,
+            metric="pose",
+            params=None,
+            step_max_reward=1.0,
+            symmetries=[np.pi],
+            language_goal=self.lang_template,
         )

@@ -28,7 +28,14 @@ class BlockInsertion(Task):
         fixture_pose = self.get_random_pose(env, FIXTURE_SIZE)
         env.add_object("insertion/fixture.urdf", fixture_pose, "fixed")
         self.add_goal(
-            objs=[ell], matches=np.ones((1, 1)), targ_poses=[fixture_pose], replace=False,
-            rotations=True, metric="pose", params=None, step_max_reward=1.0,
-            symmetries=[2 * np.pi], language_goal=self.lang_template,
+            objs=[ell],
+            matches=np.ones((1, 1)),
+            targ_poses=[fixture_pose],
+            replace=False,
+            rotations=True,
+            metric="pose",
+            params=None,
+            step_max_reward=1.0,
+            symmetries=[2 * np.pi],
+            language_goal=self.lang_template,
         )

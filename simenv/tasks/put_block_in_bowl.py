@@ -40,8 +40,14 @@ class PutBlockInBowl(Task):
             blocks.append(env.add_object("block/block.urdf", pose, color=block_color))
 
         self.add_goal(
-            objs=blocks, matches=np.ones((len(blocks), n_bowls)), targ_poses=bowl_poses,
-            replace=True, rotations=False, metric="pose", params=None, step_max_reward=1.0,
+            objs=blocks,
+            matches=np.ones((len(blocks), n_bowls)),
+            targ_poses=bowl_poses,
+            replace=True,
+            rotations=False,
+            metric="pose",
+            params=None,
+            step_max_reward=1.0,
             language_goal=self.lang_template.format(pick=block_color, place=bowl_color),
         )
 

@@ -30,9 +30,15 @@ class StackBlockPyramid(Task):
             objs = blocks[start : start + len(row)]
             start += len(row)
             self.add_goal(
-                objs=objs, matches=np.ones((len(objs), len(row))), targ_poses=row,
-                replace=False, rotations=True, metric="pose", params=None,
-                step_max_reward=share, symmetries=[np.pi / 2] * len(objs),
+                objs=objs,
+                matches=np.ones((len(objs), len(row))),
+                targ_poses=row,
+                replace=False,
+                rotations=True,
+                metric="pose",
+                params=None,
+                step_max_reward=share,
+                symmetries=[np.pi / 2] * len(objs),
                 language_goal=self.lang_template,
             )
         assert start == sum(len(r) for r in ROWS)

@@ -33,8 +33,14 @@ class StackBlockPyramidSeq(Task):
         ]
         for block, color, slot, place in zip(blocks, colors, slots, places, strict=True):
             self.add_goal(
-                objs=[block], matches=np.ones((1, 1)), targ_poses=[slot], replace=False,
-                rotations=True, metric="pose", params=None, step_max_reward=1 / 6,
+                objs=[block],
+                matches=np.ones((1, 1)),
+                targ_poses=[slot],
+                replace=False,
+                rotations=True,
+                metric="pose",
+                params=None,
+                step_max_reward=1 / 6,
                 symmetries=[np.pi / 2],
                 language_goal=self.lang_template.format(pick=color, place=place),
             )

@@ -23,7 +23,13 @@ class TowersOfHanoi(Task):
         disks, moves = set_up(self, env)
         for disk, target, _ in moves:
             self.add_goal(
-                objs=[disks[disk]], matches=np.ones((1, 1)), targ_poses=[target], replace=False,
-                rotations=False, metric="pose", params=None, step_max_reward=1 / len(moves),
+                objs=[disks[disk]],
+                matches=np.ones((1, 1)),
+                targ_poses=[target],
+                replace=False,
+                rotations=False,
+                metric="pose",
+                params=None,
+                step_max_reward=1 / len(moves),
                 language_goal=self.lang_template,
             )

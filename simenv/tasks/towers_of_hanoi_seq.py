@@ -25,7 +25,13 @@ class TowersOfHanoiSeq(Task):
         disks, moves = set_up(self, env, colors)
         for disk, target, peg in moves:
             self.add_goal(
-                objs=[disks[disk]], matches=np.ones((1, 1)), targ_poses=[target], replace=False,
-                rotations=False, metric="pose", params=None, step_max_reward=1 / len(moves),
+                objs=[disks[disk]],
+                matches=np.ones((1, 1)),
+                targ_poses=[target],
+                replace=False,
+                rotations=False,
+                metric="pose",
+                params=None,
+                step_max_reward=1 / len(moves),
                 language_goal=self.lang_template.format(obj=colors[disk], loc=PEG_NAMES[peg]),
             )

@@ -14,7 +14,9 @@ runner = CliRunner()
 
 
 def test_validate_json_reports_every_field() -> None:
-    result = runner.invoke(app, ["validate", "block-insertion", "--episodes", "2", "--json", "--in-process"])
+    result = runner.invoke(
+        app, ["validate", "block-insertion", "--episodes", "2", "--json", "--in-process"]
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout.strip().splitlines()[-1])
     for key in ("passed", "stage", "error", "traceback", "episodes", "success_rate", "seconds"):

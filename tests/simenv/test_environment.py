@@ -6,12 +6,12 @@ import numpy as np
 import pybullet as p
 import pytest
 
+from simenv import utils
 from simenv.assets import UnknownAssetError
 from simenv.cameras import DEFAULT_CAMERAS
 from simenv.environment import Environment
 from simenv.errors import InvalidPoseError, UnknownColorError
 from simenv.task import Task
-from simenv import utils
 
 
 class _Empty(Task):
@@ -57,7 +57,9 @@ def test_unknown_colour_is_reported(world: Environment) -> None:
         ((None, None), "get_random_pose returns (None, None)"),
     ],
 )
-def test_bad_poses_say_which_object_and_value(world: Environment, pose: object, fragment: str) -> None:
+def test_bad_poses_say_which_object_and_value(
+    world: Environment, pose: object, fragment: str
+) -> None:
     with pytest.raises(InvalidPoseError) as err:
         world.add_object("block/block.urdf", pose)
     assert fragment in str(err.value) and "block/block.urdf" in str(err.value)
@@ -75,7 +77,9 @@ def test_suction_picks_and_releases_a_block(world: Environment) -> None:
     block = world.obj_ids["rigid"][0]
     assert world.ee is not None
     world.movep(((0.5, 0.0, 0.2), (0, 0, 0, 1)))
-    world.movep(((0.5, 0.0, 0.0), (0, 0, 0, 1)), speed=0.002, stop=world.ee.detect_contact, straight=True)
+    world.movep(
+        ((0.5, 0.0, 0.0), (0, 0, 0, 1)), speed=0.002, stop=world.ee.detect_contact, straight=True
+    )
     world.ee.activate()
     assert world.ee.check_grasp()
     world.movep(((0.5, 0.0, 0.2), (0, 0, 0, 1)), straight=True)

@@ -33,8 +33,14 @@ class _TwoBlocks(Task):
         ]
         self.targets = [((0.6, -0.2, 0.02), (0, 0, 0, 1)), ((0.6, 0.2, 0.02), (0, 0, 0, 1))]
         self.add_goal(
-            objs=self.blocks, matches=np.ones((2, 2)), targ_poses=self.targets, replace=False,
-            rotations=False, metric="pose", params=None, step_max_reward=1.0,
+            objs=self.blocks,
+            matches=np.ones((2, 2)),
+            targ_poses=self.targets,
+            replace=False,
+            rotations=False,
+            metric="pose",
+            params=None,
+            step_max_reward=1.0,
             language_goal="put the blocks on the targets",
         )
 
@@ -58,7 +64,9 @@ def test_keyword_rules_of_the_language_template() -> None:
     assert task.pos_eps == 0.05
 
 
-def test_reward_is_dense_and_needs_one_object_per_target(two_blocks: tuple[Environment, _TwoBlocks]) -> None:
+def test_reward_is_dense_and_needs_one_object_per_target(
+    two_blocks: tuple[Environment, _TwoBlocks],
+) -> None:
     _, task = two_blocks
     assert task.reward()[0] == 0.0
     p.resetBasePositionAndOrientation(task.blocks[0], task.targets[0][0], (0, 0, 0, 1))
@@ -99,8 +107,14 @@ def test_add_goal_rejects_mismatched_matches(two_blocks: tuple[Environment, _Two
     _, task = two_blocks
     with pytest.raises(TaskCodeError, match=r"np.ones\(\(2, 1\)\)"):
         task.add_goal(
-            objs=task.blocks, matches=np.ones((1, 2)), targ_poses=task.targets[:1], replace=False,
-            rotations=False, metric="pose", params=None, step_max_reward=1.0,
+            objs=task.blocks,
+            matches=np.ones((1, 2)),
+            targ_poses=task.targets[:1],
+            replace=False,
+            rotations=False,
+            metric="pose",
+            params=None,
+            step_max_reward=1.0,
         )
 
 

@@ -27,7 +27,13 @@ class PlaceBlueOnYellowZone(Task):
         block_pose = self.get_random_pose(env, (0.04, 0.04, 0.04))
         block = env.add_object(block_urdf, block_pose, color=utils.COLORS["blue"])
         self.add_goal(
-            objs=[block], matches=np.ones((1, 1)), targ_poses=[zone_pose], replace=False,
-            rotations=False, metric="pose", params=None, step_max_reward=1,
+            objs=[block],
+            matches=np.ones((1, 1)),
+            targ_poses=[zone_pose],
+            replace=False,
+            rotations=False,
+            metric="pose",
+            params=None,
+            step_max_reward=1,
             language_goal=self.lang_template,
         )
