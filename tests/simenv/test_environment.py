@@ -107,3 +107,29 @@ def test_no_images_when_rendering_is_off(world: Environment) -> None:
 def test_second_world_in_one_process_is_refused(world: Environment) -> None:
     with pytest.raises(Exception, match="already connected"):
         Environment()
+
+
+def test_fused_heightmap_places_objects_where_they_are() -> None:
+    from simenv.render import top_down
+
+    with Environment() as env:
+        env.set_task(_Empty())
+        env.reset()
+        env.add_object("block/block.urdf", ((0.6, 0.25, 0.02), (0, 0, 0, 1)))
+        colormap = top_down(env)
+        _, heightmap = utils.get_fused_heightmap(
+            {"color": [], "depth": []} | _images(env), env.agent_cams
+        )
+    assert heightmap.shape == (320, 160) and colormap.shape == (320, 160, 3)
+    for x, y in [(0.5, 0.0), (0.6, 0.25)]:
+        u, v = utils.xyz_to_pix((x, y, 0), env.bounds, env.pix_size)
+        assert heightmap[u, v] == pytest.approx(0.04, abs=0.006)
+    u, v = utils.xyz_to_pix((0.35, -0.3, 0), env.bounds, env.pix_size)
+    assert heightmap[u, v] < 0.005
+
+
+def _images(env: Environment) -> dict[str, list[np.ndarray]]:
+    from simenv.cameras import render_camera
+
+    shots = [render_camera(c) for c in env.cameras]
+    return {"color": [s[0] for s in shots], "depth": [s[1] for s in shots]}
