@@ -7,6 +7,7 @@ top-down grasp pose is just ``(position, yaw quaternion)``, as the task API expe
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -44,59 +45,55 @@ def _joint(name: str, parent: str, child: str, z: float, axis: str, limit: float
   </joint>"""
 
 
-def _suction_tool() -> str:
+@dataclass(frozen=True)
+class ToolShape:
+    """A tool: a shaft from the wrist, then the tip link whose frame is the tool's pose."""
+
+    shaft_radius: float
+    shaft_length: float
+    tip_geometry: str
+    tip_mass: float
+    length: float  # from the wrist flange to the tip frame
+
+
+TOOLS = {
+    "suction": ToolShape(
+        0.010, 0.07, '<cylinder radius="0.008" length="0.02"/>', 0.01, SUCTION_LENGTH
+    ),
+    "spatula": ToolShape(0.008, 0.08, '<box size="0.005 0.08 0.03"/>', 0.02, SPATULA_LENGTH),
+}
+
+
+def _tool(shape: ToolShape) -> str:
+    half = shape.shaft_length / 2
     return f"""
   <link name="tool">
-    <inertial><origin xyz="0 0 0.03"/><mass value="0.1"/>
+    <inertial><origin xyz="0 0 {half:.4f}"/><mass value="0.1"/>
       <inertia ixx="0.0001" iyy="0.0001" izz="0.0001" ixy="0" ixz="0" iyz="0"/></inertial>
-    <visual><origin xyz="0 0 0.035"/><geometry><cylinder radius="0.012" length="0.07"/></geometry>
+    <visual><origin xyz="0 0 {half:.4f}"/>
+      <geometry><cylinder radius="{shape.shaft_radius + 0.002:.4f}" length="{shape.shaft_length:.4f}"/></geometry>
       <material name="tool_mat"><color rgba="0.15 0.15 0.15 1"/></material></visual>
-    <collision><origin xyz="0 0 0.035"/><geometry><cylinder radius="0.010" length="0.07"/></geometry>
+    <collision><origin xyz="0 0 {half:.4f}"/>
+      <geometry><cylinder radius="{shape.shaft_radius:.4f}" length="{shape.shaft_length:.4f}"/></geometry>
     </collision>
   </link>
   <joint name="tool_mount" type="fixed"><parent link="wrist_3"/><child link="tool"/>
     <origin xyz="0 0 {WRIST_2:.4f}"/></joint>
   <link name="tip">
-    <inertial><mass value="0.01"/>
+    <inertial><mass value="{shape.tip_mass}"/>
       <inertia ixx="0.00001" iyy="0.00001" izz="0.00001" ixy="0" ixz="0" iyz="0"/></inertial>
-    <visual><origin xyz="0 0 0.01"/><geometry><cylinder radius="0.008" length="0.02"/></geometry>
-      <material name="tip_mat"><color rgba="0.6 0.6 0.6 1"/></material></visual>
-    <collision><origin xyz="0 0 0.01"/><geometry><cylinder radius="0.008" length="0.02"/></geometry>
-    </collision>
+    <visual><origin xyz="0 0 0.01"/><geometry>{shape.tip_geometry}</geometry>
+      <material name="tip_mat"><color rgba="0.65 0.65 0.7 1"/></material></visual>
+    <collision><origin xyz="0 0 0.01"/><geometry>{shape.tip_geometry}</geometry></collision>
   </link>
   <joint name="tip_mount" type="fixed"><parent link="tool"/><child link="tip"/>
-    <origin xyz="0 0 {SUCTION_LENGTH:.4f}" rpy="0 3.14159265359 0"/></joint>"""
-
-
-def _spatula_tool() -> str:
-    return f"""
-  <link name="tool">
-    <inertial><origin xyz="0 0 0.04"/><mass value="0.1"/>
-      <inertia ixx="0.0001" iyy="0.0001" izz="0.0001" ixy="0" ixz="0" iyz="0"/></inertial>
-    <visual><origin xyz="0 0 0.04"/><geometry><cylinder radius="0.01" length="0.08"/></geometry>
-      <material name="tool_mat"><color rgba="0.15 0.15 0.15 1"/></material></visual>
-    <collision><origin xyz="0 0 0.04"/><geometry><cylinder radius="0.008" length="0.08"/></geometry>
-    </collision>
-  </link>
-  <joint name="tool_mount" type="fixed"><parent link="wrist_3"/><child link="tool"/>
-    <origin xyz="0 0 {WRIST_2:.4f}"/></joint>
-  <link name="tip">
-    <inertial><mass value="0.02"/>
-      <inertia ixx="0.00001" iyy="0.00001" izz="0.00001" ixy="0" ixz="0" iyz="0"/></inertial>
-    <visual><origin xyz="0 0 0.01"/><geometry><box size="0.005 0.08 0.03"/></geometry>
-      <material name="tip_mat"><color rgba="0.7 0.7 0.75 1"/></material></visual>
-    <collision><origin xyz="0 0 0.01"/><geometry><box size="0.005 0.08 0.03"/></geometry>
-    </collision>
-  </link>
-  <joint name="tip_mount" type="fixed"><parent link="tool"/><child link="tip"/>
-    <origin xyz="0 0 {SPATULA_LENGTH:.4f}" rpy="0 3.14159265359 0"/></joint>"""
+    <origin xyz="0 0 {shape.length:.4f}" rpy="0 3.14159265359 0"/></joint>"""
 
 
 def arm_urdf_text(tool: str) -> str:
     """The URDF of the arm with a ``'suction'`` or ``'spatula'`` tool."""
-    tools = {"suction": _suction_tool, "spatula": _spatula_tool}
-    if tool not in tools:
-        raise ValueError(f"Unknown tool '{tool}'; expected one of {sorted(tools)}")
+    if tool not in TOOLS:
+        raise ValueError(f"Unknown tool '{tool}'; expected one of {sorted(TOOLS)}")
     pi = 3.14159265359
     body = "".join(
         [
@@ -113,7 +110,7 @@ def arm_urdf_text(tool: str) -> str:
             _link("wrist_2_link", 0.001, 0.03, 0.3, "0.3 0.3 0.35 1"),
             _joint("wrist_3", "wrist_2_link", "wrist_3", 0.0, "0 1 0", 2 * pi),
             _link("wrist_3", WRIST_2, 0.028, 0.3, "0.3 0.3 0.35 1"),
-            tools[tool](),
+            _tool(TOOLS[tool]),
         ]
     )
     return f'<?xml version="1.0"?>\n<robot name="simgen_arm_{tool}">{body}\n</robot>\n'

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from simenv import utils
 
 STAND_SIZE = (0.12, 0.36, 0.01)
@@ -54,3 +56,19 @@ def set_up(task: Any, env: Any, colors: list[str] | None = None) -> tuple[list[i
         on_peg[disk] = peg
         moves.append((disk, (tuple(target), rot), peg))
     return ids, moves
+
+
+def add_move_goals(task: Any, disks: list[int], moves: list[Any], language: list[str]) -> None:
+    """One goal per move, in solution order, each with its instruction."""
+    for (disk, target, _), instruction in zip(moves, language, strict=True):
+        task.add_goal(
+            objs=[disks[disk]],
+            matches=np.ones((1, 1)),
+            targ_poses=[target],
+            replace=False,
+            rotations=False,
+            metric="pose",
+            params=None,
+            step_max_reward=1 / len(moves),
+            language_goal=instruction,
+        )

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from simenv import utils
 from simenv.task import Task
-
-BOWL_SIZE = (0.12, 0.12, 0.0)
-BLOCK_SIZE = (0.04, 0.04, 0.04)
+from simenv.tasks._bowls import add_blocks_and_bowls, add_distractors
 
 
 class PlaceRedInGreen(Task):
@@ -23,40 +19,5 @@ class PlaceRedInGreen(Task):
 
     def reset(self, env) -> None:  # type: ignore[no-untyped-def]
         super().reset(env)
-        n_bowls = np.random.randint(1, 4)
-        n_blocks = np.random.randint(1, n_bowls + 1)
-
-        bowl_poses = []
-        for _ in range(n_bowls):
-            pose = self.get_random_pose(env, BOWL_SIZE)
-            env.add_object("bowl/bowl.urdf", pose, "fixed", color="green")
-            bowl_poses.append(pose)
-
-        blocks = []
-        for _ in range(n_blocks):
-            pose = self.get_random_pose(env, BLOCK_SIZE)
-            blocks.append(env.add_object("block/block.urdf", pose, color="red"))
-
-        self.add_goal(
-            objs=blocks,
-            matches=np.ones((len(blocks), n_bowls)),
-            targ_poses=bowl_poses,
-            replace=True,
-            rotations=False,
-            metric="pose",
-            params=None,
-            step_max_reward=1.0,
-            language_goal=self.lang_template,
-        )
-
-        # Distractors: blocks and bowls of any colour but these two.
-        colors = [c for c in utils.COLORS if c not in ("red", "green")]
-        for _ in range(np.random.randint(0, 6)):
-            is_block = np.random.rand() > 0.5
-            size = BLOCK_SIZE if is_block else BOWL_SIZE
-            pose = self.get_random_pose(env, size)
-            if pose[0] is None:
-                continue
-            urdf = "block/block.urdf" if is_block else "bowl/bowl.urdf"
-            color = colors[np.random.randint(len(colors))]
-            env.add_object(urdf, pose, "rigid" if is_block else "fixed", color=color)
+        add_blocks_and_bowls(self, env, "red", "green", self.lang_template)
+        add_distractors(self, env, [c for c in utils.COLORS if c not in ("red", "green")])

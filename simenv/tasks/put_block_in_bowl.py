@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from simenv import utils
 from simenv.task import Task
-
-BOWL_SIZE = (0.12, 0.12, 0.0)
-BLOCK_SIZE = (0.04, 0.04, 0.04)
+from simenv.tasks._bowls import add_blocks_and_bowls, add_distractors
 
 
 class PutBlockInBowl(Task):
@@ -23,43 +19,9 @@ class PutBlockInBowl(Task):
 
     def reset(self, env) -> None:  # type: ignore[no-untyped-def]
         super().reset(env)
-        n_bowls = np.random.randint(1, 4)
-        n_blocks = np.random.randint(1, n_bowls + 1)
         _, names = utils.get_colors(self.mode, n_colors=2)
         block_color, bowl_color = names
-
-        bowl_poses = []
-        for _ in range(n_bowls):
-            pose = self.get_random_pose(env, BOWL_SIZE)
-            env.add_object("bowl/bowl.urdf", pose, "fixed", color=bowl_color)
-            bowl_poses.append(pose)
-
-        blocks = []
-        for _ in range(n_blocks):
-            pose = self.get_random_pose(env, BLOCK_SIZE)
-            blocks.append(env.add_object("block/block.urdf", pose, color=block_color))
-
-        self.add_goal(
-            objs=blocks,
-            matches=np.ones((len(blocks), n_bowls)),
-            targ_poses=bowl_poses,
-            replace=True,
-            rotations=False,
-            metric="pose",
-            params=None,
-            step_max_reward=1.0,
-            language_goal=self.lang_template.format(pick=block_color, place=bowl_color),
-        )
-
-        # Distractors never share the goal's block or bowl colour.
+        language = self.lang_template.format(pick=block_color, place=bowl_color)
+        add_blocks_and_bowls(self, env, block_color, bowl_color, language)
         others = [c for c in utils.get_colors_names(self.mode) if c not in names]
-        for _ in range(np.random.randint(0, 6)):
-            is_block = np.random.rand() > 0.5
-            pose = self.get_random_pose(env, BLOCK_SIZE if is_block else BOWL_SIZE)
-            if pose[0] is None:
-                continue
-            color = others[np.random.randint(len(others))]
-            if is_block:
-                env.add_object("block/block.urdf", pose, color=color)
-            else:
-                env.add_object("bowl/bowl.urdf", pose, "fixed", color=color)
+        add_distractors(self, env, others)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from simenv.task import Task
-from simenv.tasks._hanoi import set_up
+from simenv.tasks._hanoi import add_move_goals, set_up
 
 
 class TowersOfHanoi(Task):
@@ -21,15 +19,4 @@ class TowersOfHanoi(Task):
     def reset(self, env) -> None:  # type: ignore[no-untyped-def]
         super().reset(env)
         disks, moves = set_up(self, env)
-        for disk, target, _ in moves:
-            self.add_goal(
-                objs=[disks[disk]],
-                matches=np.ones((1, 1)),
-                targ_poses=[target],
-                replace=False,
-                rotations=False,
-                metric="pose",
-                params=None,
-                step_max_reward=1 / len(moves),
-                language_goal=self.lang_template,
-            )
+        add_move_goals(self, disks, moves, [self.lang_template] * len(moves))

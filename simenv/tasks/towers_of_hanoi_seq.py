@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from simenv import utils
 from simenv.task import Task
-from simenv.tasks._hanoi import N_DISKS, PEG_NAMES, set_up
+from simenv.tasks._hanoi import N_DISKS, PEG_NAMES, add_move_goals, set_up
 
 
 class TowersOfHanoiSeq(Task):
@@ -23,15 +21,8 @@ class TowersOfHanoiSeq(Task):
         super().reset(env)
         _, colors = utils.get_colors(self.mode, n_colors=N_DISKS)
         disks, moves = set_up(self, env, colors)
-        for disk, target, peg in moves:
-            self.add_goal(
-                objs=[disks[disk]],
-                matches=np.ones((1, 1)),
-                targ_poses=[target],
-                replace=False,
-                rotations=False,
-                metric="pose",
-                params=None,
-                step_max_reward=1 / len(moves),
-                language_goal=self.lang_template.format(obj=colors[disk], loc=PEG_NAMES[peg]),
-            )
+        language = [
+            self.lang_template.format(obj=colors[disk], loc=PEG_NAMES[peg])
+            for disk, _, peg in moves
+        ]
+        add_move_goals(self, disks, moves, language)
