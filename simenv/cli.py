@@ -45,6 +45,9 @@ def validate_command(
     episodes: Annotated[int, typer.Option(min=1, help="Expert episodes, on seeds S, S+1, ...")] = 5,
     seed: Annotated[int, typer.Option(help="First seed.")] = 0,
     min_success: Annotated[float, typer.Option(min=0.0, max=1.0, help="Pass threshold.")] = 0.5,
+    mode: Annotated[
+        str, typer.Option(help="Split: 'train', 'val' or 'test' (held-out colours and shapes).")
+    ] = "train",
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON object per task (JSON lines).")
     ] = False,
@@ -83,6 +86,9 @@ def validate_command(
     if executor not in EXECUTORS or executor == "in-process":
         console.print(f"[red]error:[/red] --executor must be 'process' or 'ray'; got '{executor}'.")
         raise typer.Exit(EXIT_USAGE)
+    if mode not in ("train", "val", "test"):
+        console.print(f"[red]error:[/red] --mode must be train, val or test; got '{mode}'.")
+        raise typer.Exit(EXIT_USAGE)
     check_targets(targets)
     limits = SandboxLimits.from_gib(timeout=timeout, memory_gib=memory_limit)
     all_passed = True
@@ -91,7 +97,7 @@ def validate_command(
 
         for target in targets:
             report = validate(
-                target, episodes=episodes, seed=seed, min_success=min_success, gui=True
+                target, episodes=episodes, seed=seed, min_success=min_success, mode=mode, gui=True
             )
             print_report(report, as_json)
             all_passed &= report.passed
@@ -105,6 +111,7 @@ def validate_command(
             episodes=episodes,
             seed=seed,
             min_success=min_success,
+            mode=mode,
             limits=limits,
         ):
             print_report(report, as_json)

@@ -365,7 +365,9 @@ class Environment:
     ) -> bool:
         """Move the joints to ``targj`` at ``speed`` radians per step; True on timeout."""
         target = np.asarray(targj, dtype=np.float64)
-        for step in range(int(timeout * self.hz)):
+        # Slow motions (a rope dragged at 0.001 rad per step) get the steps their distance needs.
+        travel_steps = int(np.linalg.norm(target - self._cmd) / max(speed, 1e-6))
+        for step in range(int(timeout * self.hz) + travel_steps):
             diff = target - self._cmd
             norm = float(np.linalg.norm(diff))
             if norm > speed:

@@ -9,6 +9,8 @@ from simenv.grippers import Spatula
 from simenv.task import Task
 
 ZONE_SIZE = (0.12, 0.12, 0.0)
+#: Asset paths this task loads (the particles through ``make_piles``).
+ASSETS = ("zone/zone.urdf", "block/small.urdf")
 
 
 class SweepingPiles(Task):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from memory_fakes import FAKE_SEEDS, task_code
 
-from memory.errors import TaskNameConflictError, UnknownTaskNameError
+from memory.errors import EmbeddingMismatchError, TaskNameConflictError, UnknownTaskNameError
 from memory.filters import SearchFilter
 from memory.records import Origin, TaskRecord, ValidationSummary, content_hash
 from memory.store import MAX_DISTANCE, AddOutcome, TaskMemory
@@ -186,3 +186,95 @@ def test_bulk_add_refuses_conflicts_before_writing(memory: TaskMemory) -> None:
     assert [r.outcome for r in results] == [AddOutcome.ADDED] * 12
     assert progress[-1] == (12, 12)
     assert memory.check().drift == []
+
+
+def test_the_index_uses_a_wide_search_beam(memory: TaskMemory) -> None:
+    hnsw = memory.collection.configuration["hnsw"]
+    assert hnsw is not None
+    assert hnsw["space"] == "cosine" and hnsw["ef_search"] >= 1000
+    client = memory.client
+    narrow = client.create_collection(
+        f"narrow-{memory.collection.name}",
+        configuration={"hnsw": {"space": "cosine", "ef_search": 10}},
+        embedding_function=memory.embedding_function,  # type: ignore[arg-type]
+    )
+    try:
+        reopened = TaskMemory(
+            client,
+            memory.workspace,
+            collection_name=narrow.name,
+            embedding_function=memory.embedding_function,
+        )
+        assert reopened.collection.configuration["hnsw"]["ef_search"] >= 1000  # type: ignore[index]
+    finally:
+        client.delete_collection(narrow.name)
+
+
+def test_a_collection_of_another_embedding_function_is_refused(memory: TaskMemory) -> None:
+    client = memory.client
+    other = client.create_collection(f"other-{memory.collection.name}")  # Chroma's default EF
+    try:
+        with pytest.raises(EmbeddingMismatchError, match="another embedding function"):
+            TaskMemory(client, memory.workspace, collection_name=other.name)
+    finally:
+        client.delete_collection(other.name)
+
+
+def test_filtered_search_agrees_with_chromas_filter_on_a_larger_library(memory: TaskMemory) -> None:
+    colours = ["red", "green", "blue", "yellow", "purple", "orange"]
+    objects = [
+        ("bowl", "bowl/bowl.urdf"),
+        ("block", "block/block.urdf"),
+        ("ring", "hanoi/disk0.urdf"),
+    ]
+    memory.add_many(
+        generated(
+            f"line-up-{colour}-{obj}-{i}",
+            f"Line up the {colour} {obj}s along the edge of the table, variant {i}.",
+            (path, "zone/zone.urdf") if i % 7 == 0 else (path,),
+            rate=(i % 10) / 10,
+        )
+        for i, (colour, (obj, path)) in enumerate(
+            (c, o) for c in colours for o in objects for _ in range(4)
+        )
+    )
+    assert memory.count() > 60
+    filters = [
+        SearchFilter(origin=Origin.GENERATED),
+        SearchFilter(min_success=0.75),
+        SearchFilter(assets=("bowl",)),
+        SearchFilter(assets=("zone",), min_success=0.5),  # selective: Chroma's filter answers
+        SearchFilter(origin=Origin.SEED, assets=("stacking/block.urdf",)),
+        SearchFilter(exclude_names=("place-red-in-green",), origin=Origin.SEED),
+    ]
+    for search_filter in filters:
+        for k in (1, 5):
+            fast = memory.search("put the red blocks in the bowls", k=k, where=search_filter)
+            where = search_filter.to_where()
+            slow = memory.search("put the red blocks in the bowls", k=k, where=where)
+            assert [h.record.id for h in fast] == [h.record.id for h in slow], search_filter
+            assert all(search_filter.matches(h.record.to_metadata()) for h in fast)
+
+
+def test_a_selective_filter_falls_back_to_chromas_filter(
+    memory: TaskMemory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memory.add_many(generated(f"filler-task-{i}", f"Filler task number {i}.") for i in range(60))
+    memory.add(
+        generated("rare-zone-task", "Push the cube into the zone.", ("zone/zone.urdf",), 0.95)
+    )
+    calls: list[object] = []
+    original = memory._query
+
+    def spy(*args: object, **kwargs: object) -> object:
+        calls.append(args[2])
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(memory, "_query", spy)
+    hits = memory.search("red blocks in bowls", k=1, where=SearchFilter(min_success=0.9))
+    assert [h.record.name for h in hits] == ["rare-zone-task"]
+    # Either the nearest 50 held it (one query) or Chroma's filter found it (a second query).
+    assert len(calls) in (1, 2)
+    calls.clear()
+    assert memory.search("x", k=2, where=SearchFilter(min_success=0.99)) == []
+    assert calls[0] is None and calls[1] == {"success_rate": {"$gte": 0.99}}
