@@ -28,10 +28,13 @@ class Validator(Protocol):
 
 
 def default_validator() -> Validator:
-    """The sandboxed validator from `simenv` (imported late: it pulls in the simulator)."""
-    from simenv.validation import validate
+    """The sandboxed validator from `simenv` (imported late: it pulls in the simulator).
 
-    return validate
+    A file handed to `simgen memory add` is untrusted code, so it runs in the sandbox.
+    """
+    from simenv.sandbox.runner import validate_isolated
+
+    return validate_isolated
 
 
 @dataclass(frozen=True)
