@@ -56,6 +56,25 @@ def _task_class_in(module: object) -> type:
     return classes[0]
 
 
+def _source_with_helpers(path: Path) -> str:
+    """A task module's source plus that of the private ``_helper`` modules it imports, which
+    is where shared set-ups name their assets."""
+    import ast
+
+    source = path.read_text()
+    parts = [source]
+    for node in ast.walk(ast.parse(source)):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.module.startswith(__name__ + "._")
+        ):
+            helper = TASKS_DIR / (node.module.rsplit(".", 1)[1] + ".py")
+            if helper.is_file():
+                parts.append(helper.read_text())
+    return "\n".join(parts)
+
+
 @cache
 def _registry() -> dict[str, TaskInfo]:
     from simenv.assets import find_asset_references
@@ -69,7 +88,7 @@ def _registry() -> dict[str, TaskInfo]:
         path = Path(inspect.getfile(module))
         description = inspect.cleandoc(cls.__doc__ or "").split("\n\n")[0].replace("\n", " ")
         name = module_name_to_task_name(mod)
-        assets = tuple(find_asset_references(path.read_text()))
+        assets = tuple(find_asset_references(_source_with_helpers(path)))
         tasks[name] = TaskInfo(name, description, path, cls, assets)
     return tasks
 

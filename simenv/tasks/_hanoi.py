@@ -10,6 +10,8 @@ from simenv import utils
 
 STAND_SIZE = (0.12, 0.36, 0.01)
 N_DISKS = 3
+#: Ring assets, smallest first.
+DISK_URDFS = ("hanoi/disk0.urdf", "hanoi/disk1.urdf", "hanoi/disk2.urdf")
 #: Peg positions in the stand's frame (origin at the centre of its bottom face).
 PEGS = ((0.0, -0.12), (0.0, 0.0), (0.0, 0.12))
 PEG_NAMES = ("the left peg", "the middle peg", "the right peg")
@@ -41,9 +43,7 @@ def set_up(task: Any, env: Any, colors: list[str] | None = None) -> tuple[list[i
         level = N_DISKS - 1 - i
         ring_pos = utils.apply(stand_pose, (*PEGS[0], LEVEL_Z[level]))
         color = colors[i] if colors else None
-        disks.append(
-            (i, env.add_object(f"hanoi/disk{i}.urdf", (tuple(ring_pos), rot), color=color))
-        )
+        disks.append((i, env.add_object(DISK_URDFS[i], (tuple(ring_pos), rot), color=color)))
     ids = [obj for _, obj in sorted(disks)]
 
     heights = [N_DISKS, 0, 0]
