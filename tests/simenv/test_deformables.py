@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pybullet as p
 import pytest
 
 from simenv import deformables
 from simenv.environment import Environment
-from simenv.task import Task
 
 CORNERS = ((0.4, 0.1, 0.001), (0.6, 0.1, 0.001))
-
-
-@pytest.fixture
-def env() -> Iterator[Environment]:
-    environment = Environment()
-    environment.set_task(Task())
-    environment.reset()
-    try:
-        yield environment
-    finally:
-        environment.close()
 
 
 def test_rope_targets_are_evenly_spaced() -> None:

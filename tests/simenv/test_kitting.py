@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pytest
 
@@ -11,17 +9,6 @@ from simenv import kitting, utils
 from simenv.assets import KIT_CANONICAL_SCALE, KIT_NATIVE_SIZE
 from simenv.environment import Environment
 from simenv.task import Task
-
-
-@pytest.fixture
-def env() -> Iterator[Environment]:
-    environment = Environment()
-    environment.set_task(Task())
-    environment.reset()
-    try:
-        yield environment
-    finally:
-        environment.close()
 
 
 def test_map_kit_scale_inverts_native_size() -> None:

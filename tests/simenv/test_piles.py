@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pybullet as p
 import pytest
 
 from simenv import piles, utils
 from simenv.environment import Environment
-from simenv.task import Task
 
 IDENTITY = (0.0, 0.0, 0.0, 1.0)
 ZONE = (((0.5, 0.2, 0.0), IDENTITY), (0.12, 0.12, 0.0))
-
-
-@pytest.fixture
-def env() -> Iterator[Environment]:
-    environment = Environment()
-    environment.set_task(Task())
-    environment.reset()
-    try:
-        yield environment
-    finally:
-        environment.close()
 
 
 def test_pile_positions_do_not_overlap() -> None:
