@@ -42,3 +42,19 @@ def corner(square_pose: utils.Pose, name: str) -> tuple[float, float, float]:
     """A named corner of the square, in the world."""
     x, y, z = utils.apply(square_pose, CORNERS[name])
     return float(x), float(y), float(z)
+
+
+def add_rope_goal(task: Any, env: Any, corners: tuple[Any, Any], language_goal: str) -> None:
+    """A rope laid out near the square, and the goal: every bead on its slot between corners."""
+    objects, targets, matches = task.make_ropes(env, corners, radius=RADIUS, n_parts=N_PARTS)
+    task.add_goal(
+        objs=objects,
+        matches=matches,
+        targ_poses=targets,
+        replace=False,
+        rotations=False,
+        metric="pose",
+        params=None,
+        step_max_reward=1.0,
+        language_goal=language_goal,
+    )

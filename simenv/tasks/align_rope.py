@@ -5,10 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from simenv.task import Task
-from simenv.tasks._rope import N_PARTS, RADIUS, add_square, corner
+from simenv.tasks._rope import add_rope_goal, add_square, corner
 
-#: Asset paths this task loads (through ``add_square``).
-ASSETS = ("square/square-template.urdf",)
 #: The four sides of the square, as pairs of named corners.
 SIDES = (
     ("left tip", "right tip"),
@@ -33,15 +31,4 @@ class AlignRope(Task):
         square_pose = add_square(self, env)
         start, end = SIDES[np.random.randint(len(SIDES))]
         corners = (corner(square_pose, start), corner(square_pose, end))
-        objects, targets, matches = self.make_ropes(env, corners, radius=RADIUS, n_parts=N_PARTS)
-        self.add_goal(
-            objs=objects,
-            matches=matches,
-            targ_poses=targets,
-            replace=False,
-            rotations=False,
-            metric="pose",
-            params=None,
-            step_max_reward=1.0,
-            language_goal=self.lang_template.format(start=start, end=end),
-        )
+        add_rope_goal(self, env, corners, self.lang_template.format(start=start, end=end))

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from simenv.task import Task
-from simenv.tasks._rope import N_PARTS, RADIUS, add_square, corner
-
-#: Asset paths this task loads (through ``add_square``).
-ASSETS = ("square/square-template.urdf",)
+from simenv.tasks._rope import add_rope_goal, add_square, corner
 
 
 class ManipulatingRope(Task):
@@ -23,15 +20,4 @@ class ManipulatingRope(Task):
         super().reset(env)
         square_pose = add_square(self, env)
         corners = (corner(square_pose, "left tip"), corner(square_pose, "right tip"))
-        objects, targets, matches = self.make_ropes(env, corners, radius=RADIUS, n_parts=N_PARTS)
-        self.add_goal(
-            objs=objects,
-            matches=matches,
-            targ_poses=targets,
-            replace=False,
-            rotations=False,
-            metric="pose",
-            params=None,
-            step_max_reward=1.0,
-            language_goal=self.lang_template,
-        )
+        add_rope_goal(self, env, corners, self.lang_template)

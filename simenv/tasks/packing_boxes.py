@@ -8,9 +8,6 @@ from simenv import utils
 from simenv.task import Task
 from simenv.tasks._packing import box_symmetry, tile_container
 
-#: Asset paths this task loads (through ``tile_container``); named here for the task library.
-ASSETS = ("container/container-template.urdf", "box/box-template.urdf")
-
 
 class PackingBoxes(Task):
     """Pack all the boxes into the brown container: the boxes are cut from the container's floor, so they fill it only when each one lies in its own spot."""

@@ -8,9 +8,6 @@ from simenv import utils
 from simenv.task import Task
 from simenv.tasks._packing import BOX_TEMPLATE, box_symmetry, tile_container
 
-#: Asset paths this task loads; named here for the task library.
-ASSETS = ("container/container-template.urdf", "box/box-template.urdf")
-
 
 class PackingBoxesPairs(Task):
     """Pack all the boxes of two named colours into the brown container, which they exactly tile, and leave the distractor boxes of other colours on the table."""

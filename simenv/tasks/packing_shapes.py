@@ -9,8 +9,6 @@ from simenv.task import Task
 from simenv.tasks._packing import add_container
 
 SHAPE_SIZE = (0.06, 0.06, 0.02)
-#: Asset paths this task loads; the container comes through ``add_container``.
-ASSETS = ("container/container-template.urdf", "kitting/object-template.urdf")
 
 
 class PackingShapes(Task):
