@@ -8,10 +8,7 @@ default PyBullet client; one Environment is live per process at a time.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -136,7 +133,6 @@ def check_pose(pose: Any, what: str) -> tuple[tuple[float, ...], tuple[float, ..
     if not all(np.isfinite(pos + rot)):
         raise InvalidPoseError(f"Pose of {what} has a NaN or infinite value: {pose!r}.")
     lo, hi = BOUNDS[:, 0] - POSE_MARGIN, BOUNDS[:, 1] + POSE_MARGIN
-    hi = hi.copy()
     hi[2] = BOUNDS[2, 1] + 0.5
     lo[2] = -0.05
     if any(v < a or v > b for v, a, b in zip(pos, lo, hi, strict=True)):
@@ -200,17 +196,11 @@ class Environment:
         self._kinematics: dict[str, ArmKinematics] = {}
         self._joints = list(range(6))
         self._cmd = np.zeros(6)
-        self._tmpdir = tempfile.TemporaryDirectory(prefix="simgen-env-")
         self._random = np.random.RandomState()
         if task is not None:
             self.set_task(task)
 
     # -- lifecycle --------------------------------------------------------------------------
-
-    @property
-    def tmp_dir(self) -> Path:
-        """Folder for filled URDF templates; removed with the environment."""
-        return Path(self._tmpdir.name)
 
     def close(self) -> None:
         for kin in self._kinematics.values():
@@ -218,7 +208,6 @@ class Environment:
         self._kinematics.clear()
         if p.isConnected(self.client):
             p.disconnect(self.client)
-        self._tmpdir.cleanup()
 
     def __enter__(self) -> Environment:
         return self
@@ -468,13 +457,3 @@ class Environment:
             colors.append(color)
             depths.append(depth)
         return {"color": tuple(colors), "depth": tuple(depths)}
-
-    def render_camera(self, config: CameraConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return render_camera(config)
-
-    def write_urdf(self, text: str, stem: str) -> str:
-        """Write a filled template into the environment's temporary folder."""
-        fd, name = tempfile.mkstemp(prefix=f"{stem}-", suffix=".urdf", dir=self.tmp_dir)
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        return name
