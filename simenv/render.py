@@ -32,6 +32,11 @@ def top_down(env: Environment, cameras: tuple[CameraConfig, ...] = DEFAULT_CAMER
     return colormap
 
 
+def front_view() -> Image.Image:
+    """The front camera's picture at preview size."""
+    return Image.fromarray(render_camera(FRONT.scaled(*PREVIEW_SIZE))[0])
+
+
 def _label(image: Image.Image, text: str) -> Image.Image:
     canvas = Image.new("RGB", (image.width, image.height + 22), "white")
     canvas.paste(image, (0, 22))
@@ -41,7 +46,7 @@ def _label(image: Image.Image, text: str) -> Image.Image:
 
 def scene_image(env: Environment, title: str) -> Image.Image:
     """Top-down heightmap colours beside the front camera view, with the language goal."""
-    front = Image.fromarray(render_camera(FRONT.scaled(*PREVIEW_SIZE))[0])
+    front = front_view()
     # Heightmap rows run along y and columns along x; turn it so the robot is at the bottom.
     top = Image.fromarray(np.rot90(top_down(env), k=2)).resize((160 * 240 // 320, 240))
     canvas = Image.new("RGB", (top.width + front.width + 10, 240), "white")
@@ -64,13 +69,13 @@ def render_task(
 
             def grab() -> None:
                 if env.sim_steps % STEPS_PER_FRAME == 0:
-                    image = Image.fromarray(render_camera(FRONT.scaled(*PREVIEW_SIZE))[0])
+                    image = front_view()
                     frames.append(_label(image, env.get_lang_goal()))
 
             env.step_callbacks.append(grab)
             total, _ = run_expert(env, task)
-            final = scene_image(env, f"{target}: reward {total:.2f}")
-            frames.append(final.resize((frames[0].width, frames[0].height)) if frames else final)
+            final = front_view()
+            frames.append(_label(final, f"{target}: done, reward {total:.2f}"))
             frames[0].save(
                 out, save_all=True, append_images=frames[1:], duration=50, loop=0, optimize=True
             )
