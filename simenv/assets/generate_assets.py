@@ -222,6 +222,8 @@ HANOI_DISK_INNER = 0.016
 HANOI_DISK_OUTER = (0.030, 0.040, 0.050)
 #: Few segments keep ring-on-ring contacts cheap (each pair of boxes is a contact pair).
 HANOI_RING_SEGMENTS = 4
+#: Drawing costs nothing in physics: the ring looks round.
+HANOI_RING_VISUAL_SEGMENTS = 16
 
 MARKER_HEIGHT = 0.001
 
@@ -631,11 +633,12 @@ def bodies() -> list[Body]:
                 name=f"hanoi_disk{index}",
                 description=f"Hanoi ring {index}: annulus of outer radius {outer}, inner radius "
                 f"{ri}, thickness {t},\n"
-                f"built from {HANOI_RING_SEGMENTS} boxes (nothing inside the inner radius, so it drops over a peg).\n"
+                f"colliding as {HANOI_RING_SEGMENTS} boxes and drawn as {HANOI_RING_VISUAL_SEGMENTS} (nothing inside the inner radius, so it drops over a peg).\n"
                 f"Origin at the ring centre, mid-thickness. {mass} kg.",
                 mass=mass,
                 inertia=(ixy, ixy, iz),
                 parts=ring_boxes(ri, outer, t, HANOI_RING_SEGMENTS),
+                visual_parts=ring_boxes(ri, outer, t, HANOI_RING_VISUAL_SEGMENTS),
                 rgba=colors[index],
             )
         )
