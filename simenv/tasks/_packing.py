@@ -116,3 +116,19 @@ def tile_container(
 def box_symmetry(size: tuple[float, float, float]) -> float:
     """A box with a square top maps onto itself every quarter turn, any other every half turn."""
     return np.pi / 2 if abs(size[0] - size[1]) < 1e-3 else np.pi
+
+
+def add_packing_goal(task: Any, layout: PackingLayout, language_goal: str) -> None:
+    """The goal: every box inside the container (zone metric), each in its own slot."""
+    task.add_goal(
+        objs=layout.boxes,
+        matches=np.eye(len(layout.boxes)),
+        targ_poses=layout.slot_poses,
+        replace=False,
+        rotations=True,
+        metric="zone",
+        params=[(layout.container_pose, layout.container_size)],
+        step_max_reward=1.0,
+        symmetries=[box_symmetry(s) for s in layout.box_sizes],
+        language_goal=language_goal,
+    )

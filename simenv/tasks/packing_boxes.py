@@ -6,7 +6,7 @@ import numpy as np
 
 from simenv import utils
 from simenv.task import Task
-from simenv.tasks._packing import box_symmetry, tile_container
+from simenv.tasks._packing import add_packing_goal, tile_container
 
 
 class PackingBoxes(Task):
@@ -27,15 +27,4 @@ class PackingBoxes(Task):
         np.random.shuffle(colors)
         layout = tile_container(self, env, size, n_boxes, colors)
         self.max_steps = len(layout.boxes) + 3
-        self.add_goal(
-            objs=layout.boxes,
-            matches=np.eye(len(layout.boxes)),
-            targ_poses=layout.slot_poses,
-            replace=False,
-            rotations=True,
-            metric="zone",
-            params=[(layout.container_pose, layout.container_size)],
-            step_max_reward=1.0,
-            symmetries=[box_symmetry(s) for s in layout.box_sizes],
-            language_goal=self.lang_template,
-        )
+        add_packing_goal(self, layout, self.lang_template)

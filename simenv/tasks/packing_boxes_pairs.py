@@ -6,7 +6,7 @@ import numpy as np
 
 from simenv import utils
 from simenv.task import Task
-from simenv.tasks._packing import BOX_TEMPLATE, box_symmetry, tile_container
+from simenv.tasks._packing import BOX_TEMPLATE, add_packing_goal, tile_container
 
 
 class PackingBoxesPairs(Task):
@@ -42,15 +42,4 @@ class PackingBoxesPairs(Task):
             env.add_object(urdf, pose, color=distractor_colors[i % 2])
 
         described = " and ".join(sorted(set(colors[: len(layout.boxes)])))
-        self.add_goal(
-            objs=layout.boxes,
-            matches=np.eye(len(layout.boxes)),
-            targ_poses=layout.slot_poses,
-            replace=False,
-            rotations=True,
-            metric="zone",
-            params=[(layout.container_pose, layout.container_size)],
-            step_max_reward=1.0,
-            symmetries=[box_symmetry(s) for s in layout.box_sizes],
-            language_goal=self.lang_template.format(colors=described),
-        )
+        add_packing_goal(self, layout, self.lang_template.format(colors=described))
