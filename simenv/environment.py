@@ -94,11 +94,8 @@ class ArmKinematics:
                     physicsClientId=self.client,
                 )
             )
-            self._set(solution)
-            state = p.getLinkState(
-                self.arm, self.tip, computeForwardKinematics=True, physicsClientId=self.client
-            )
-            if np.linalg.norm(np.subtract(state[4], pose[0])) < tolerance:
+            tip, _ = self.tip_pose(solution)
+            if np.linalg.norm(np.subtract(tip, pose[0])) < tolerance:
                 break
         return self.nearest_equivalent(solution, np.asarray(start))
 

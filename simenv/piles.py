@@ -104,12 +104,9 @@ def outside(
     points: np.ndarray, zones: Sequence[tuple[utils.Pose, Sequence[float]]], margin: float = 0.0
 ) -> np.ndarray:
     """Mask of points (N x 3, world) not inside any zone shrunk by ``margin`` on each side."""
-    inside = np.zeros(len(points), dtype=bool)
-    for zone in zones:
-        local = _zone_local(points, zone)
-        half = np.asarray(zone[1][:2], dtype=np.float64) / 2 - margin
-        inside |= np.all(np.abs(local[:, :2]) < half, axis=1)
-    return ~inside
+    from simenv.task import in_zones
+
+    return ~in_zones(np.asarray(points, dtype=np.float64).T, zones, margin)
 
 
 def entry_distance(

@@ -57,6 +57,17 @@ class Goal:
     points: dict[int, np.ndarray] = field(default_factory=dict)
 
 
+def in_zones(world_points: np.ndarray, zones: Sequence[Any], margin: float = 0.0) -> np.ndarray:
+    """Which world points (3 x N) lie in x-y inside any ``(zone_pose, zone_size)``, each zone
+    shrunk by ``margin`` on every side."""
+    hit = np.zeros(world_points.shape[1], dtype=bool)
+    for zone_pose, zone_size in zones:
+        local = utils.apply(utils.invert(zone_pose), world_points)
+        half_x, half_y = zone_size[0] / 2 - margin, zone_size[1] / 2 - margin
+        hit |= (np.abs(local[0]) < half_x) & (np.abs(local[1]) < half_y)
+    return hit
+
+
 def _as_pose(target: Any) -> utils.Pose:
     if len(target) == 3 and np.ndim(target[0]) == 0:
         return (tuple(float(v) for v in target), IDENTITY)
@@ -227,11 +238,7 @@ class Task:
             pts = goal.points[obj_id]
             world = utils.apply(p.getBasePositionAndOrientation(obj_id), pts)
             total += world.shape[1]
-            hit = np.zeros(world.shape[1], dtype=bool)
-            for zone_pose, zone_size in goal.params:
-                local = utils.apply(utils.invert(zone_pose), world)
-                hit |= (np.abs(local[0]) < zone_size[0] / 2) & (np.abs(local[1]) < zone_size[1] / 2)
-            inside += int(hit.sum())
+            inside += int(in_zones(world, goal.params).sum())
         return inside / max(total, 1)
 
     def goal_progress(self, goal: Goal) -> float:
@@ -443,6 +450,9 @@ class OracleAgent:
     def __init__(self, task: Task, env: Any) -> None:
         self.task = task
         self.env = env
+        # Rope expert memory: beads that did not move when last moved, and the last move.
+        self._rope_skip: set[int] = set()
+        self._rope_last: tuple[int, np.ndarray] | None = None
 
     def act(self, obs: Any = None, info: Any = None) -> dict[str, Any] | None:
         task = self.task
@@ -467,7 +477,7 @@ class OracleAgent:
             return self.act_slots(goal)
         for obj_id in goal.objs:
             pose = p.getBasePositionAndOrientation(obj_id)
-            if not any(self._in_zone(pose[0], zp, zs) for zp, zs in goal.params):
+            if not in_zones(np.reshape(pose[0], (3, 1)), goal.params)[0]:
                 zone_pose = goal.params[0][0]
                 return self._pick_place(obj_id, (zone_pose[0], pose[1]), rotations=False)
         return None
@@ -479,8 +489,7 @@ class OracleAgent:
         positions = np.array([p.getBasePositionAndOrientation(i)[0] for i in goal.objs])
         targets = np.array([t[0] for t in goal.targ_poses], dtype=np.float64)
         # A bead that did not move when last moved (wedged on another bead) is passed over.
-        skip: set[int] = getattr(self, "_rope_skip", set())
-        last = getattr(self, "_rope_last", None)
+        skip, last = self._rope_skip, self._rope_last
         if last is not None and np.linalg.norm(positions[last[0], :2] - last[1][:2]) < 0.003:
             skip.add(last[0])
         step = deformables.rope_step(
@@ -489,7 +498,7 @@ class OracleAgent:
         if step is None:
             return None
         bead, target = step
-        self._rope_skip, self._rope_last = skip, (bead, positions[bead])
+        self._rope_last = (bead, positions[bead])
         return self._pick_place(goal.objs[bead], goal.targ_poses[target], rotations=False)
 
     def act_slots(self, goal: Goal) -> dict[str, Any] | None:
@@ -531,16 +540,7 @@ class OracleAgent:
     def _points_in_zones(goal: Goal, obj_id: int) -> bool:
         """Whether every sample point of the object lies inside one of the goal's zones."""
         world = utils.apply(p.getBasePositionAndOrientation(obj_id), goal.points[obj_id])
-        hit = np.zeros(world.shape[1], dtype=bool)
-        for zone_pose, zone_size in goal.params:
-            local = utils.apply(utils.invert(zone_pose), world)
-            hit |= (np.abs(local[0]) < zone_size[0] / 2) & (np.abs(local[1]) < zone_size[1] / 2)
-        return bool(hit.all())
-
-    @staticmethod
-    def _in_zone(pos: Sequence[float], zone_pose: utils.Pose, zone_size: Sequence[float]) -> bool:
-        local = utils.apply(utils.invert(zone_pose), pos)
-        return bool(abs(local[0]) < zone_size[0] / 2 and abs(local[1]) < zone_size[1] / 2)
+        return bool(in_zones(world, goal.params).all())
 
     def act_pose(self, goal: Goal) -> dict[str, Any] | None:
         task = self.task
