@@ -1,0 +1,1 @@
+"""Critics: built-in ones, plug-ins found by entry point, and the rule that combines verdicts."""

@@ -1,0 +1,83 @@
+"""Finding critics by name: the built-ins, plug-ins registered in code, and plug-ins installed
+as packages that declare an entry point in the group ``simgen.critics``.
+
+A plug-in is a class (or any callable) that, called with no arguments, returns an object with
+``name`` and ``review(submission) -> Verdict``; an optional ``stages`` tuple says whether it
+reviews proposals (``"proposal"``), finished tasks (``"task"``, the default), or both.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from importlib.metadata import entry_points
+
+from agents.critics.builtin import AssetsCritic, NoveltyCritic
+from agents.protocols import Critic
+from agents.schemas import CriticStage
+
+ENTRY_POINT_GROUP = "simgen.critics"
+#: Critics the graph itself plays: ``human`` pauses the run for a person's verdict, ``llm`` is
+#: built by the agent factory because it needs a model.
+GRAPH_CRITICS = ("human", "llm")
+
+CriticFactory = Callable[[], Critic]
+
+BUILTIN_CRITICS: dict[str, CriticFactory] = {
+    "novelty": NoveltyCritic,
+    "assets": AssetsCritic,
+}
+_registered: dict[str, CriticFactory] = {}
+
+
+class UnknownCriticError(KeyError):
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def register_critic(name: str, factory: CriticFactory) -> None:
+    """Make a critic available by name in this process (the in-code way to plug one in)."""
+    _registered[name] = factory
+
+
+def unregister_critic(name: str) -> None:
+    _registered.pop(name, None)
+
+
+def installed_critics() -> dict[str, CriticFactory]:
+    """Critics installed as packages (entry points), by name."""
+    return {ep.name: ep.load() for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def available_critics() -> dict[str, CriticFactory]:
+    """Every critic that can be named: built-ins, then installed, then registered in code."""
+    return {**BUILTIN_CRITICS, **installed_critics(), **_registered}
+
+
+def critic_names() -> list[str]:
+    return sorted({*available_critics(), *GRAPH_CRITICS})
+
+
+def make_critic(name: str) -> Critic:
+    """Build a critic by name, checking that it has the shape the graph needs."""
+    factories = available_critics()
+    if name not in factories:
+        known = sorted({*factories, *GRAPH_CRITICS})
+        close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise UnknownCriticError(
+            f"No critic named '{name}'.{hint} Known critics: {', '.join(known)}. A plug-in "
+            f"critic is found through the entry-point group '{ENTRY_POINT_GROUP}' or "
+            "agents.critics.registry.register_critic()."
+        )
+    critic = factories[name]()
+    if not isinstance(critic, Critic):
+        raise TypeError(
+            f"Critic '{name}' ({type(critic).__name__}) needs a `name` attribute and a "
+            "`review(submission)` method returning a Verdict."
+        )
+    return critic
+
+
+def critic_stages(critic: Critic) -> tuple[CriticStage, ...]:
+    return tuple(getattr(critic, "stages", ("task",)))

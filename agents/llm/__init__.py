@@ -1,0 +1,1 @@
+"""LLM-backed agents: each role's prompt, one chat call (guarded by ``ChatCaller``), a parser."""

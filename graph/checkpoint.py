@@ -1,0 +1,52 @@
+"""Checkpointers: SQLite under ``<workspace>/runs/`` by default, Postgres for shared deployments.
+
+A run is a thread; running it again with the same thread id continues it from its last
+checkpoint, so a killed run loses at most the step in flight (and commits are idempotent).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.sqlite import SqliteSaver
+
+CHECKPOINT_FILE = "checkpoints.sqlite"
+
+
+def checkpoint_path(workspace: Path) -> Path:
+    return Path(workspace) / "runs" / CHECKPOINT_FILE
+
+
+@contextmanager
+def open_checkpointer(workspace: Path, url: str | None = None) -> Iterator[BaseCheckpointSaver]:
+    """SQLite in the workspace, or the Postgres server at ``url`` (``postgresql://...``)."""
+    if url is not None:
+        if not url.startswith(("postgres://", "postgresql://")):
+            raise ValueError(
+                f"--checkpoint-url must be a postgresql:// URL, got {url!r}; leave it out to "
+                "checkpoint to SQLite in the workspace."
+            )
+        try:
+            from langgraph.checkpoint.postgres import PostgresSaver
+        except ImportError as exc:  # an optional extra: only shared deployments need it
+            raise RuntimeError(
+                "The Postgres checkpointer needs the postgres extra: "
+                "pip install 'simgen[postgres]' (langgraph-checkpoint-postgres)."
+            ) from exc
+        with PostgresSaver.from_conn_string(url) as saver:
+            saver.setup()
+            yield saver
+        return
+    path = checkpoint_path(workspace)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, check_same_thread=False)
+    try:
+        saver = SqliteSaver(conn)
+        saver.setup()
+        yield saver
+    finally:
+        conn.close()

@@ -1,0 +1,115 @@
+"""Run-time settings of the generation graph (LangGraph's context schema).
+
+Every field has a description, so LangGraph Studio shows and edits them; the CLI's flags and the
+Python API fill the same dataclass.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from agents.factory import AgentSettings
+from agents.models import LLMSettings
+
+
+def _describe(text: str) -> dict[str, str]:
+    return {"description": text}
+
+
+@dataclass(kw_only=True)
+class Context:
+    """How a generation run works: models, critics, budgets, validation, workspace."""
+
+    workspace: str = field(
+        default="simgen-data",
+        metadata=_describe("Folder for everything the run writes: memory/, tasks/, runs/."),
+    )
+    model: str | None = field(
+        default=None,
+        metadata=_describe(
+            "Chat model for every role, e.g. 'openai:gpt-4o'. None: the offline agents."
+        ),
+    )
+    proposer_model: str | None = field(default=None, metadata=_describe("Proposer's model."))
+    coder_model: str | None = field(default=None, metadata=_describe("Coder's model."))
+    critic_model: str | None = field(default=None, metadata=_describe("LLM critic's model."))
+    reflection_model: str | None = field(
+        default=None, metadata=_describe("Reflection agent's model.")
+    )
+    base_url: str | None = field(
+        default=None,
+        metadata=_describe(
+            "OpenAI-compatible server (vLLM, Ollama, llama.cpp), e.g. 'http://127.0.0.1:8000/v1'."
+        ),
+    )
+    requests_per_second: float | None = field(
+        default=None, metadata=_describe("Rate limit on LLM requests, all roles together.")
+    )
+    critics: list[str] = field(
+        default_factory=lambda: ["novelty", "assets"],
+        metadata=_describe("Critics by name: novelty, assets, llm, human, or a plug-in's name."),
+    )
+    accept: str = field(
+        default="all", metadata=_describe("How verdicts combine: 'all' or 'majority'.")
+    )
+    max_repairs: int = field(
+        default=3, metadata=_describe("Reflect-and-rewrite rounds after a failed validation.")
+    )
+    max_proposals: int = field(
+        default=3, metadata=_describe("Proposals a candidate may make before review gives up.")
+    )
+    max_candidates: int | None = field(
+        default=None,
+        metadata=_describe("Budget: candidates to try in all (default: 3 per task asked for)."),
+    )
+    max_cost_usd: float | None = field(
+        default=None, metadata=_describe("Budget: stop starting candidates past this cost.")
+    )
+    workers: int = field(default=1, metadata=_describe("Candidates generated in parallel."))
+    episodes: int = field(default=3, metadata=_describe("Expert episodes per validation."))
+    seed: int = field(default=0, metadata=_describe("First validation seed; also seeds proposals."))
+    min_success: float = field(
+        default=0.6, metadata=_describe("Expert success rate a task needs to pass validation.")
+    )
+    validation_timeout_s: float = field(
+        default=120.0, metadata=_describe("Wall-clock limit of one sandboxed validation.")
+    )
+    examples: int = field(
+        default=3, metadata=_describe("Library tasks retrieved as few-shot examples.")
+    )
+    pictures: bool = field(
+        default=True, metadata=_describe("Render a picture of each accepted task.")
+    )
+
+    def __post_init__(self) -> None:
+        self.critics = list(self.critics)
+        if self.workers < 1:
+            raise ValueError(f"workers must be at least 1, got {self.workers}.")
+        if self.accept not in ("all", "majority"):
+            raise ValueError(f"accept must be 'all' or 'majority', got {self.accept!r}.")
+        if self.max_repairs < 0:
+            raise ValueError(f"max_repairs must be 0 or more, got {self.max_repairs}.")
+
+    @property
+    def workspace_path(self) -> Path:
+        return Path(self.workspace)
+
+    def agent_settings(self) -> AgentSettings:
+        return AgentSettings(
+            model=self.model,
+            proposer_model=self.proposer_model,
+            coder_model=self.coder_model,
+            critic_model=self.critic_model,
+            reflection_model=self.reflection_model,
+            critics=tuple(self.critics),
+            llm=LLMSettings(base_url=self.base_url, requests_per_second=self.requests_per_second),
+        )
+
+    def key(self) -> str:
+        """A stable text key of these settings (resources are cached by it)."""
+        return json.dumps(asdict(self), sort_keys=True)
+
+    def candidate_budget(self, n_tasks: int) -> int:
+        return self.max_candidates if self.max_candidates is not None else 3 * n_tasks

@@ -1,0 +1,50 @@
+"""What several nodes need: the run's folder, progress events, library look-ups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.config import get_stream_writer
+
+from agents.schemas import ExampleTask, TaskProposal
+from graph.context import Context
+from memory.store import SearchHit, TaskMemory
+
+NO_THREAD = "unthreaded"
+
+
+def thread_of(config: RunnableConfig | None) -> str:
+    return str(((config or {}).get("configurable") or {}).get("thread_id") or NO_THREAD)
+
+
+def run_dir(context: Context, config: RunnableConfig | None) -> Path:
+    """``<workspace>/runs/<thread>``: drafts, reports and the run summary."""
+    return context.workspace_path / "runs" / thread_of(config)
+
+
+def emit(event: str, **fields: Any) -> None:
+    """A progress event on the custom stream (the CLI and Studio show these)."""
+    try:
+        writer = get_stream_writer()
+    except RuntimeError:  # called outside a graph run
+        return
+    writer({"event": event, **fields})
+
+
+def example_from_hit(hit: SearchHit) -> ExampleTask:
+    record = hit.record
+    return ExampleTask(
+        name=record.name,
+        description=record.description,
+        code=record.code,
+        assets=record.assets,
+        distance=hit.distance,
+    )
+
+
+def nearest_task(memory: TaskMemory, proposal: TaskProposal) -> ExampleTask | None:
+    """The library task closest to a proposal (what novelty critics compare with)."""
+    hit = memory.nearest(proposal.description, name=proposal.name, assets=proposal.assets)
+    return None if hit is None else example_from_hit(hit)

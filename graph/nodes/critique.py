@@ -1,0 +1,103 @@
+"""critique: critics judge the finished, validated task; a person can be one of them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+from langgraph.types import interrupt
+
+from agents.critics.combine import combine
+from agents.critics.registry import critic_stages
+from agents.protocols import Submission
+from agents.schemas import Verdict
+from agents.usage import metering
+from graph.context import Context
+from graph.nodes.common import emit, nearest_task
+from graph.resources import resources_for
+from graph.state import CandidateState
+
+
+def critique(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
+    proposal = state["proposal"]
+    assert proposal is not None
+    draft = state["draft"]
+    resources = resources_for(runtime.context)
+    submission = Submission(
+        proposal=proposal,
+        code=draft.code if draft else None,
+        report=state.get("report"),
+        nearest=nearest_task(resources.memory, proposal),
+        stage="task",
+    )
+    with metering() as meter:
+        verdicts = [
+            critic.review(submission)
+            for critic in resources.agents.critics
+            if "task" in critic_stages(critic)
+        ]
+    emit(
+        "critiqued",
+        candidate=state["candidate_id"],
+        name=proposal.name,
+        accepted=combine(verdicts, runtime.context.accept),  # type: ignore[arg-type]
+    )
+    return {"verdicts": verdicts, "usage": {"critic": meter.total}}
+
+
+def parse_human_answer(answer: Any) -> Verdict:
+    """A person's answer: ``{"approve": bool, "reason": str}``, or text ("approve", "reject:
+    too easy"), as Studio and the CLI send it."""
+    if isinstance(answer, dict):
+        approve = answer.get("approve")
+        if isinstance(approve, str):
+            approve = approve.strip().lower() in ("true", "yes", "approve", "y")
+        return Verdict(critic="human", accept=bool(approve), reasons=str(answer.get("reason", "")))
+    text = str(answer).strip()
+    word, _, reason = text.partition(":")
+    if word.strip().lower() in ("approve", "approved", "yes", "y", "accept"):
+        return Verdict(critic="human", accept=True, reasons=reason.strip())
+    if word.strip().lower() in ("reject", "rejected", "no", "n"):
+        return Verdict(critic="human", accept=False, reasons=reason.strip())
+    raise ValueError(
+        f"Cannot read the answer {text!r}: resume with {{'approve': true|false, 'reason': '...'}} "
+        "or the text 'approve' / 'reject: <reason>'."
+    )
+
+
+def human_review(state: CandidateState) -> dict[str, Any]:
+    """Pause the run for a person's verdict (LangGraph ``interrupt``); resumed with
+    ``Command(resume=...)`` from Studio, the CLI or Python."""
+    proposal, report, draft = state["proposal"], state.get("report"), state.get("draft")
+    assert proposal is not None
+    answer = interrupt(
+        {
+            "question": "Add this task to the library? Answer approve, or reject with a reason.",
+            "candidate": state["candidate_id"],
+            "name": proposal.name,
+            "description": proposal.description,
+            "code": draft.code if draft else "",
+            "path": state.get("draft_path"),
+            "success_rate": report.success_rate if report else None,
+            "episodes": [e.model_dump() for e in report.episodes] if report else [],
+            "picture": state.get("picture"),
+            "verdicts": [v.model_dump() for v in state.get("verdicts", [])],
+        }
+    )
+    verdict = parse_human_answer(answer)
+    return {"verdicts": [*state.get("verdicts", []), verdict]}
+
+
+def after_critique(state: CandidateState, runtime: Runtime[Context]) -> str:
+    accepted = combine(state.get("verdicts", []), runtime.context.accept)  # type: ignore[arg-type]
+    if accepted and "human" in runtime.context.critics:
+        return "human_review"
+    return "commit" if accepted else "finish"
+
+
+def after_human(state: CandidateState, runtime: Runtime[Context]) -> str:
+    verdicts = state.get("verdicts", [])
+    human = [v for v in verdicts if v.critic == "human"]
+    if human and not human[-1].accept:
+        return "finish"
+    return "commit" if combine(verdicts, runtime.context.accept) else "finish"  # type: ignore[arg-type]

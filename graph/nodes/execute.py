@@ -1,0 +1,51 @@
+"""execute: the sandboxed validator runs the draft and returns its report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from graph.context import Context
+from graph.nodes.common import emit
+from graph.state import CandidateState, DraftRecord
+from graph.validation import validate_draft
+
+
+def execute(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
+    path = Path(str(state["draft_path"]))
+    report = validate_draft(path, runtime.context)
+    draft = state["draft"]
+    assert draft is not None
+    record = DraftRecord(
+        attempt=draft.attempt,
+        path=str(path),
+        stage=report.stage.value,
+        error=report.error,
+        passed=report.passed,
+    )
+    (path.parent / "report.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
+    emit(
+        "validated",
+        candidate=state["candidate_id"],
+        attempt=draft.attempt,
+        passed=report.passed,
+        stage=report.stage.value,
+        success_rate=report.success_rate,
+    )
+    return {"report": report, "drafts": [*state.get("drafts", []), record]}
+
+
+def after_execute(state: CandidateState, runtime: Runtime[Context]) -> str:
+    """Passed: critique. Failed with repairs left: reflect. Otherwise: finish."""
+    report = state.get("report")
+    if report is not None and report.passed:
+        return "critique"
+    if state.get("repairs", 0) < runtime.context.max_repairs:
+        return "reflect"
+    return "finish"
+
+
+def after_write_code(state: CandidateState) -> str:
+    return "execute" if state.get("draft") is not None else "finish"

@@ -1,0 +1,43 @@
+"""propose: one task proposal in GenSim's format."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agents.models import AgentFailure
+from agents.offline.proposer import NoNewTaskError
+from agents.protocols import ProposalRequest
+from agents.usage import metering
+from graph.context import Context
+from graph.nodes.common import emit
+from graph.resources import resources_for
+from graph.state import CandidateState
+
+
+def propose(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
+    agents = resources_for(runtime.context).agents
+    request = ProposalRequest(
+        mode=state.get("mode", "explore"),
+        target=state.get("target"),
+        examples=state.get("examples", []),
+        known_names=state.get("known_names", []),
+        slot=state.get("slot", 0),
+        seed=state.get("seed", 0) + state.get("proposals_made", 0),
+        feedback=state.get("feedback"),
+    )
+    made = state.get("proposals_made", 0) + 1
+    with metering() as meter:
+        try:
+            proposal = agents.proposer.propose(request)
+        except (AgentFailure, NoNewTaskError) as exc:
+            emit("proposal_failed", candidate=state["candidate_id"], error=str(exc))
+            return {
+                "proposal": None,
+                "proposals_made": made,
+                "feedback": f"The proposer failed: {exc}",
+                "usage": {"proposer": meter.total},
+            }
+    emit("proposed", candidate=state["candidate_id"], name=proposal.name)
+    return {"proposal": proposal, "proposals_made": made, "usage": {"proposer": meter.total}}

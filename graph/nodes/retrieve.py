@@ -1,0 +1,34 @@
+"""retrieve: library tasks as few-shot context (descriptions and whole source)."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from graph.context import Context
+from graph.nodes.common import emit, example_from_hit
+from graph.resources import resources_for
+from graph.state import CandidateState
+from memory.records import Origin
+
+
+def retrieve(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Goal-directed: the tasks nearest the target. Exploratory: the neighbourhood of a recent
+    task (a generated one when there are any), so the proposer sees what not to repeat."""
+    context = runtime.context
+    memory = resources_for(context).memory
+    k = context.examples
+    if state.get("mode") == "target" and state.get("target"):
+        query = str(state["target"])
+    else:
+        records = memory.list()
+        generated = [r for r in records if r.origin is Origin.GENERATED]
+        pool = sorted(generated, key=lambda r: r.created)[-5:] or records
+        anchor = random.Random(state.get("seed", 0)).choice(pool) if pool else None
+        query = anchor.description if anchor else "pick and place blocks"
+    hits = memory.search(query, k=k) if k > 0 else []
+    examples = [example_from_hit(hit) for hit in hits]
+    emit("retrieved", candidate=state["candidate_id"], examples=[e.name for e in examples])
+    return {"examples": examples, "known_names": memory.names()}

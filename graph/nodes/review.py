@@ -1,0 +1,49 @@
+"""review: the critics that judge a proposal before any code is written (cheap, so first)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agents.critics.combine import combine, rejection_reasons
+from agents.critics.registry import critic_stages
+from agents.protocols import Submission
+from agents.usage import metering
+from graph.context import Context
+from graph.nodes.common import emit, nearest_task
+from graph.resources import resources_for
+from graph.state import CandidateState
+
+
+def review(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
+    proposal = state.get("proposal")
+    if proposal is None:
+        return {}
+    resources = resources_for(runtime.context)
+    submission = Submission(
+        proposal=proposal, nearest=nearest_task(resources.memory, proposal), stage="proposal"
+    )
+    with metering() as meter:
+        verdicts = [
+            critic.review(submission)
+            for critic in resources.agents.critics
+            if "proposal" in critic_stages(critic)
+        ]
+    accepted = combine(verdicts, runtime.context.accept)  # type: ignore[arg-type]
+    emit("reviewed", candidate=state["candidate_id"], name=proposal.name, accepted=accepted)
+    update: dict[str, Any] = {"verdicts": verdicts, "usage": {"critic": meter.total}}
+    if not accepted:
+        update["feedback"] = f"'{proposal.name}' was rejected: {rejection_reasons(verdicts)}"
+    else:
+        update["feedback"] = None
+    return update
+
+
+def after_review(state: CandidateState, runtime: Runtime[Context]) -> str:
+    """Accepted: write code. Rejected with rounds left: propose again. Else: finish."""
+    if state.get("proposal") is not None and state.get("feedback") is None:
+        return "write_code"
+    if state.get("proposals_made", 0) < runtime.context.max_proposals:
+        return "propose"
+    return "finish"

@@ -1,0 +1,56 @@
+"""write_code: the coder writes (or rewrites, from a diagnosis) the task program."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.runtime import Runtime
+
+from agents.models import AgentFailure
+from agents.offline.coder import OfflineCoderError
+from agents.usage import metering
+from graph.context import Context
+from graph.nodes.common import emit, run_dir
+from graph.resources import resources_for
+from graph.state import CandidateState
+from simenv.tasks import task_name_to_module_name
+
+
+def write_code(
+    state: CandidateState, runtime: Runtime[Context], config: RunnableConfig
+) -> dict[str, Any]:
+    proposal = state["proposal"]
+    assert proposal is not None
+    previous = state.get("draft")
+    agents = resources_for(runtime.context).agents
+    with metering() as meter:
+        try:
+            draft = agents.coder.write(
+                proposal,
+                state.get("examples", []),
+                previous=previous,
+                diagnosis=state.get("diagnosis"),
+                report=state.get("report"),
+            )
+        except (AgentFailure, OfflineCoderError) as exc:
+            emit("code_failed", candidate=state["candidate_id"], error=str(exc))
+            return {
+                "draft": None,
+                "draft_path": None,
+                "error": f"The coder failed: {exc}",
+                "usage": {"coder": meter.total},
+            }
+    if draft.revised is not None:
+        proposal = draft.revised
+    folder = run_dir(runtime.context, config) / state["candidate_id"] / f"draft-{draft.attempt}"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{task_name_to_module_name(proposal.name)}.py"
+    path.write_text(draft.code, encoding="utf-8")
+    emit("coded", candidate=state["candidate_id"], name=proposal.name, attempt=draft.attempt)
+    return {
+        "draft": draft,
+        "draft_path": str(path),
+        "proposal": proposal,
+        "usage": {"coder": meter.total},
+    }

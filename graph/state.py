@@ -1,0 +1,103 @@
+"""The graph's state: the run (``RunState``) and one candidate task (``CandidateState``).
+
+Values are pydantic models, so checkpoints hold JSON and Studio shows them. Keys that parallel
+candidates write (``results``, ``usage``) have reducers.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Any, Literal, TypedDict
+
+from pydantic import BaseModel, Field
+
+from agents.schemas import CodeDraft, Diagnosis, ExampleTask, TaskProposal, Verdict
+from agents.usage import Usage, add_usage
+from simenv.report import ValidationReport
+
+Mode = Literal["explore", "target"]
+
+
+class RunInput(TypedDict, total=False):
+    """What a run is asked for."""
+
+    n_tasks: int
+    mode: Mode
+    target: str | None
+
+
+class DraftRecord(BaseModel):
+    """One draft of a candidate and what became of it: the repair history."""
+
+    attempt: int
+    path: str
+    stage: str
+    error: str | None = None
+    passed: bool = False
+    diagnosis: str | None = None
+
+
+class CandidateResult(BaseModel):
+    """How one candidate ended."""
+
+    candidate_id: str
+    name: str | None = None
+    accepted: bool
+    stage: str = Field(description="Where it ended: 'committed' or the stage that stopped it.")
+    reason: str = ""
+    path: str | None = Field(default=None, description="The task file in the library.")
+    picture: str | None = None
+    success_rate: float | None = None
+    repairs: int = 0
+    usage: Usage = Field(default_factory=Usage)
+    seconds: float = 0.0
+    verdicts: list[Verdict] = Field(default_factory=list)
+    drafts: list[DraftRecord] = Field(default_factory=list)
+
+
+class RunState(TypedDict, total=False):
+    n_tasks: int
+    mode: Mode
+    target: str | None
+    round: int
+    started: float
+    results: Annotated[list[CandidateResult], operator.add]
+    usage: Annotated[dict[str, Usage], add_usage]
+    summary: dict[str, Any]
+
+
+class RunOutput(TypedDict, total=False):
+    summary: dict[str, Any]
+
+
+class CandidateState(TypedDict, total=False):
+    candidate_id: str
+    slot: int
+    seed: int
+    mode: Mode
+    target: str | None
+    started: float
+    examples: list[ExampleTask]
+    known_names: list[str]
+    proposal: TaskProposal | None
+    proposals_made: int
+    feedback: str | None
+    verdicts: list[Verdict]
+    draft: CodeDraft | None
+    draft_path: str | None
+    drafts: list[DraftRecord]
+    report: ValidationReport | None
+    diagnosis: Diagnosis | None
+    repairs: int
+    picture: str | None
+    error: str | None
+    committed: bool
+    results: Annotated[list[CandidateResult], operator.add]
+    usage: Annotated[dict[str, Usage], add_usage]
+
+
+class CandidateOutput(TypedDict, total=False):
+    """What a candidate hands back to the run: only keys with reducers."""
+
+    results: Annotated[list[CandidateResult], operator.add]
+    usage: Annotated[dict[str, Usage], add_usage]
