@@ -10,6 +10,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import typer  # noqa: E402
 
+from graph import generate_cli  # noqa: E402
 from simenv import cli as simenv_cli  # noqa: E402
 
 app = typer.Typer(
@@ -20,6 +21,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 simenv_cli.register(app)
+generate_cli.register(app)
 
 from memory.cli import app as memory_app  # noqa: E402
 

@@ -21,7 +21,7 @@ from agents.models import ModelFactory
 from graph.builder import build_graph
 from graph.checkpoint import open_checkpointer
 from graph.context import Context
-from graph.resources import use_model_factory
+from graph.resources import resources_for, use_model_factory
 from graph.state import RunInput
 
 EventHandler = Callable[[dict[str, Any]], None]
@@ -62,6 +62,8 @@ def run(
     }
     request: RunInput = {"n_tasks": n_tasks, "mode": mode, "target": target}  # type: ignore[typeddict-item]
     factory = use_model_factory(model_factory) if model_factory else _no_override()
+    with factory:
+        resources_for(context)  # fails here, before any work, on a bad key or server
     with factory, open_checkpointer(Path(context.workspace), checkpoint_url) as saver:
         graph = build_graph().compile(checkpointer=saver)
         snapshot = graph.get_state(config)

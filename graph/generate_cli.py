@@ -1,0 +1,205 @@
+"""``simgen generate``: run the generation graph from the command line.
+
+The command draws the progress display and the final table; the graph only emits events.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from agents.critics.registry import UnknownCriticError
+from agents.models import ModelConfigError
+from graph.context import Context
+from graph.run import new_thread_id, run
+
+EVENT_TEXT = {
+    "candidate_started": "{candidate}: started",
+    "proposed": "{candidate}: proposed {name}",
+    "reviewed": "{candidate}: review {verdict}",
+    "coded": "{candidate}: wrote draft {attempt} of {name}",
+    "validated": "{candidate}: draft {attempt} {outcome}",
+    "reflected": "{candidate}: diagnosis: {diagnosis}",
+    "critiqued": "{candidate}: critics {verdict}",
+    "committed": "{candidate}: committed {name}",
+    "round_done": "round {round} done: {accepted} accepted, {rejected} rejected so far",
+}
+
+
+def describe_event(event: dict[str, Any]) -> str | None:
+    """One line for a progress event (None for events the display skips)."""
+    template = EVENT_TEXT.get(str(event.get("event")))
+    if template is None:
+        return None
+    fields = dict(event)
+    fields.setdefault("name", "")
+    fields["verdict"] = "accepted" if event.get("accepted") else "rejected"
+    if "passed" in event:
+        fields["outcome"] = (
+            f"passed ({event.get('success_rate', 0):.0%})"
+            if event["passed"]
+            else f"failed at {event.get('stage')}"
+        )
+    fields.setdefault("attempt", 0)
+    fields.setdefault("diagnosis", "")
+    return template.format(**fields)
+
+
+def ask_person(question: dict[str, Any]) -> dict[str, Any]:
+    """The terminal's answer to a human review pause."""
+    console = Console(stderr=True)
+    console.rule(f"[bold]Review {escape(str(question.get('name')))}")
+    console.print(escape(str(question.get("description", ""))))
+    console.print(f"task file: {question.get('path')}")
+    rate = question.get("success_rate")
+    console.print(f"expert success: {rate:.0%}" if rate is not None else "not validated")
+    if question.get("picture"):
+        console.print(f"picture: {question['picture']}")
+    answer = typer.prompt("approve, or reject: <reason>", default="approve", err=True)
+    word, _, reason = answer.partition(":")
+    return {"approve": word.strip().lower().startswith("a"), "reason": reason.strip()}
+
+
+def summary_tables(summary: dict[str, Any]) -> list[Table]:
+    accepted = Table(title=f"Accepted ({len(summary['accepted'])})")
+    for column in ("name", "success", "repairs", "file"):
+        accepted.add_column(column)
+    for task in summary["accepted"]:
+        rate = task["success_rate"]
+        accepted.add_row(
+            task["name"],
+            f"{rate:.0%}" if rate is not None else "-",
+            str(task["repairs"]),
+            str(task["path"]),
+        )
+    rejected = Table(title=f"Rejected ({len(summary['rejected'])})")
+    for column in ("name", "stage", "reason"):
+        rejected.add_column(column)
+    for task in summary["rejected"]:
+        rejected.add_row(str(task["name"] or "-"), task["stage"], escape(task["reason"][:200]))
+    return [accepted, rejected]
+
+
+def generate(
+    n: Annotated[int, typer.Option("-n", "--n-tasks", min=0, help="Tasks to accept.")] = 5,
+    mode: Annotated[
+        str, typer.Option(help="explore (new tasks) or target (toward --target).")
+    ] = "explore",
+    target: Annotated[str | None, typer.Option(help="The target task, with --mode target.")] = None,
+    workspace: Annotated[Path, typer.Option(help="Folder for everything the run writes.")] = Path(
+        "simgen-data"
+    ),
+    thread: Annotated[str | None, typer.Option(help="Run id: the same id continues a run.")] = None,
+    model: Annotated[
+        str | None, typer.Option(help="Model for every role, e.g. openai:gpt-4o.")
+    ] = None,
+    proposer_model: Annotated[str | None, typer.Option(help="The proposer's model.")] = None,
+    coder_model: Annotated[str | None, typer.Option(help="The coder's model.")] = None,
+    critic_model: Annotated[str | None, typer.Option(help="The LLM critic's model.")] = None,
+    reflection_model: Annotated[
+        str | None, typer.Option(help="The reflection agent's model.")
+    ] = None,
+    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible server URL.")] = None,
+    rate_limit: Annotated[float | None, typer.Option(help="Max LLM requests per second.")] = None,
+    critic: Annotated[
+        list[str] | None, typer.Option("--critic", help="A critic by name (repeat).")
+    ] = None,
+    accept: Annotated[str, typer.Option(help="Combine verdicts: all or majority.")] = "all",
+    max_repairs: Annotated[int, typer.Option(min=0, help="Repair rounds per candidate.")] = 3,
+    max_candidates: Annotated[
+        int | None, typer.Option(min=1, help="Candidates to try at most.")
+    ] = None,
+    max_cost: Annotated[
+        float | None, typer.Option(help="Stop starting candidates past this cost (USD).")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Candidates in parallel.")] = 1,
+    episodes: Annotated[int, typer.Option(min=1, help="Expert episodes per validation.")] = 3,
+    seed: Annotated[int, typer.Option(help="First validation seed.")] = 0,
+    min_success: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Expert success needed.")
+    ] = 0.6,
+    checkpoint_url: Annotated[
+        str | None, typer.Option(help="Postgres URL for checkpoints.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Generate tasks: propose, review, write code, validate (sandboxed), repair, critique, commit."""
+    if mode not in ("explore", "target"):
+        raise typer.BadParameter("use explore or target", param_hint="--mode")
+    if mode == "target" and not target:
+        raise typer.BadParameter(
+            "--mode target needs --target 'build a car'", param_hint="--target"
+        )
+    try:
+        context = Context(
+            workspace=str(workspace),
+            model=model,
+            proposer_model=proposer_model,
+            coder_model=coder_model,
+            critic_model=critic_model,
+            reflection_model=reflection_model,
+            base_url=base_url,
+            requests_per_second=rate_limit,
+            critics=critic or ["novelty", "assets"],
+            accept=accept,
+            max_repairs=max_repairs,
+            max_candidates=max_candidates,
+            max_cost_usd=max_cost,
+            workers=workers,
+            episodes=episodes,
+            seed=seed,
+            min_success=min_success,
+        )
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    if "human" in context.critics and not sys.stdin.isatty():
+        raise typer.BadParameter(
+            "--critic human asks in the terminal, and there is none; run it in a terminal, or "
+            "resume the paused run from LangGraph Studio / graph.run(..., reviewer=...)."
+        )
+    thread = thread or new_thread_id()
+    console = Console(stderr=True)
+
+    def show(event: dict[str, Any]) -> None:
+        line = describe_event(event)
+        if line is not None:
+            console.print(escape(line), highlight=False)
+
+    try:
+        with console.status(f"generating {n} tasks (thread {thread})"):
+            summary = run(
+                n,
+                mode,
+                target,
+                context=context,
+                thread=thread,
+                checkpoint_url=checkpoint_url,
+                on_event=show,
+                reviewer=ask_person,
+            )
+    except (ModelConfigError, UnknownCriticError, ValueError) as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    if as_json:
+        typer.echo(json.dumps({k: v for k, v in summary.items() if k != "candidates"}, indent=2))
+        return
+    for table in summary_tables(summary):
+        console.print(table)
+    usage = summary["usage"]
+    console.print(
+        f"{len(summary['accepted'])} accepted in {summary['seconds']:.0f} s, "
+        f"{usage['calls']} LLM calls, {usage['total_tokens']} tokens, "
+        f"${usage['cost_usd']:.4f}; thread {summary['thread']}; "
+        f"tasks in {workspace / 'tasks'}, run in {workspace / 'runs' / summary['thread']}"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("generate")(generate)

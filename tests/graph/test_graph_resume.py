@@ -1,0 +1,87 @@
+"""A run killed with SIGKILL and started again with the same thread loses and duplicates
+nothing; the offline default's tasks re-validate from their files."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from memory.records import Origin
+from memory.store import TaskMemory
+from simenv.validation import validate
+
+pytestmark = pytest.mark.integration
+
+
+def generate(workspace: Path, thread: str, n: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "graph.cli",
+        "generate",
+        "-n",
+        str(n),
+        "--workspace",
+        str(workspace),
+        "--thread",
+        thread,
+        "--episodes",
+        "2",
+        "--json",
+    ]
+
+
+def test_kill_9_then_resume(workspace: Path) -> None:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        generate(workspace, "crash-test", 3),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert proc.stderr is not None
+    seen = []
+    for line in proc.stderr:
+        seen.append(line)
+        if "committed" in line:  # one task is in the library; others are in flight
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert any("committed" in line for line in seen), "".join(seen)
+
+    done = subprocess.run(
+        generate(workspace, "crash-test", 3),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    names = [t["name"] for t in summary["accepted"]]
+    assert len(names) == 3 == len(set(names))
+    memory = TaskMemory.open(workspace)
+    generated = [r for r in memory.list() if r.origin is Origin.GENERATED]
+    assert sorted(r.name for r in generated) == sorted(names)
+    for task in summary["accepted"]:
+        path = Path(task["path"])
+        assert path.is_file()
+        assert validate(path, episodes=2).passed, path.name
+
+    # The finished thread run again reports the same run and adds nothing.
+    again = subprocess.run(
+        generate(workspace, "crash-test", 3),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert json.loads(again.stdout)["accepted"] == summary["accepted"]
+    assert len([r for r in TaskMemory.open(workspace).list() if r.origin is Origin.GENERATED]) == 3
