@@ -13,7 +13,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 import openai
@@ -94,12 +94,13 @@ def make_chat_model(model: str, settings: LLMSettings) -> BaseChatModel:
             max_retries=0,
             rate_limiter=settings.rate_limiter(),
         )
-    return init_chat_model(  # type: ignore[no-any-return]
-        model,
-        temperature=settings.temperature,
-        rate_limiter=settings.rate_limiter(),
-        **({"base_url": settings.base_url} if settings.base_url else {}),
-    )
+    options: dict[str, Any] = {
+        "temperature": settings.temperature,
+        "rate_limiter": settings.rate_limiter(),
+    }
+    if settings.base_url:
+        options["base_url"] = settings.base_url
+    return init_chat_model(model, **options)
 
 
 def preflight(models: Sequence[str], settings: LLMSettings) -> None:

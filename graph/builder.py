@@ -10,6 +10,8 @@ candidate: retrieve -> propose -> review -> write_code -> execute -> critique ->
 
 from __future__ import annotations
 
+from typing import Any
+
 from langgraph.graph import END, START, StateGraph
 
 from graph.context import Context
@@ -26,7 +28,7 @@ from graph.nodes.write_code import write_code
 from graph.state import CandidateOutput, CandidateState, RunInput, RunOutput, RunState
 
 
-def build_candidate_graph() -> StateGraph:
+def build_candidate_graph() -> StateGraph[Any, Any, Any, Any]:
     """One candidate task, from retrieval to the library (or to the reason it was dropped)."""
     g = StateGraph(CandidateState, context_schema=Context, output_schema=CandidateOutput)
     g.add_node("retrieve", retrieve)
@@ -53,7 +55,7 @@ def build_candidate_graph() -> StateGraph:
     return g
 
 
-def build_graph() -> StateGraph:
+def build_graph() -> StateGraph[Any, Any, Any, Any]:
     """The run: rounds of parallel candidates until enough are accepted or the budget is spent."""
     g = StateGraph(RunState, context_schema=Context, input_schema=RunInput, output_schema=RunOutput)
     g.add_node("plan", plan)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 
 from agents.models import ModelFactory
@@ -56,15 +57,14 @@ def run(
     """
     context = context or Context()
     thread = thread or new_thread_id()
-    config: dict[str, Any] = {
+    config: RunnableConfig = {
         "configurable": {"thread_id": thread},
         "recursion_limit": RECURSION_LIMIT,
     }
     request: RunInput = {"n_tasks": n_tasks, "mode": mode, "target": target}  # type: ignore[typeddict-item]
     factory = use_model_factory(model_factory) if model_factory else _no_override()
-    with factory:
-        resources_for(context)  # fails here, before any work, on a bad key or server
     with factory, open_checkpointer(Path(context.workspace), checkpoint_url) as saver:
+        resources_for(context)  # fails here, before any work, on a bad key or server
         graph = build_graph().compile(checkpointer=saver)
         snapshot = graph.get_state(config)
         started = bool(snapshot.values)
@@ -95,7 +95,7 @@ class _no_override:
 def _stream(
     graph: Any,
     payload: Any,
-    config: dict[str, Any],
+    config: RunnableConfig,
     context: Context,
     on_event: EventHandler | None,
 ) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
-from langgraph.config import get_stream_writer
+from langgraph.config import get_config, get_stream_writer
 
 from agents.schemas import ExampleTask, TaskProposal
 from graph.context import Context
@@ -15,13 +15,15 @@ from memory.store import SearchHit, TaskMemory
 NO_THREAD = "unthreaded"
 
 
-def thread_of(config: RunnableConfig | None) -> str:
-    return str(((config or {}).get("configurable") or {}).get("thread_id") or NO_THREAD)
+def thread_of(config: RunnableConfig | None = None) -> str:
+    """The run's thread id (from the running graph's config when none is given)."""
+    config = config if config is not None else get_config()
+    return str((config.get("configurable") or {}).get("thread_id") or NO_THREAD)
 
 
-def run_dir(context: Context, config: RunnableConfig | None) -> Path:
+def run_dir(context: Context) -> Path:
     """``<workspace>/runs/<thread>``: drafts, reports and the run summary."""
-    return context.workspace_path / "runs" / thread_of(config)
+    return context.workspace_path / "runs" / thread_of()
 
 
 def emit(event: str, **fields: Any) -> None:

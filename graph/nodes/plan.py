@@ -8,7 +8,6 @@ import json
 import time
 from typing import Any
 
-from langchain_core.runnables import RunnableConfig
 from langgraph.runtime import Runtime
 from langgraph.types import Send
 
@@ -52,13 +51,13 @@ def candidate_seed(thread: str, round_: int, slot: int, base: int) -> int:
     return int(digest[:8], 16)
 
 
-def dispatch(state: RunState, runtime: Runtime[Context], config: RunnableConfig) -> Any:
+def dispatch(state: RunState, runtime: Runtime[Context]) -> Any:
     """One ``Send`` per candidate of this round, or straight to ``record`` when none is due."""
     count = more_to_make(state, runtime.context)
     if count == 0:
         return "record"
     round_ = state.get("round", 1)
-    thread = thread_of(config)
+    thread = thread_of()
     sends = []
     for slot in range(count):
         candidate_id = f"r{round_:03d}-c{slot}"
@@ -79,10 +78,10 @@ def dispatch(state: RunState, runtime: Runtime[Context], config: RunnableConfig)
     return sends
 
 
-def record(state: RunState, runtime: Runtime[Context], config: RunnableConfig) -> dict[str, Any]:
+def record(state: RunState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Write the run's summary so far to ``runs/<thread>/summary.json``."""
-    summary = run_summary(state, thread_of(config))
-    folder = run_dir(runtime.context, config)
+    summary = run_summary(state, thread_of())
+    folder = run_dir(runtime.context)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
     emit(

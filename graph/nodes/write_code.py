@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from langchain_core.runnables import RunnableConfig
 from langgraph.runtime import Runtime
 
 from agents.models import AgentFailure
@@ -17,9 +16,7 @@ from graph.state import CandidateState
 from simenv.tasks import task_name_to_module_name
 
 
-def write_code(
-    state: CandidateState, runtime: Runtime[Context], config: RunnableConfig
-) -> dict[str, Any]:
+def write_code(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
     proposal = state["proposal"]
     assert proposal is not None
     previous = state.get("draft")
@@ -43,7 +40,7 @@ def write_code(
             }
     if draft.revised is not None:
         proposal = draft.revised
-    folder = run_dir(runtime.context, config) / state["candidate_id"] / f"draft-{draft.attempt}"
+    folder = run_dir(runtime.context) / state["candidate_id"] / f"draft-{draft.attempt}"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{task_name_to_module_name(proposal.name)}.py"
     path.write_text(draft.code, encoding="utf-8")
