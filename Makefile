@@ -23,8 +23,10 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
+# The main job, offline (no model given: the offline agents), then where its results are.
 run: $(STAMP)
-	$(BIN)/simgen tasks showcase --workspace simgen-data
+	$(BIN)/simgen generate -n 5 --workers 2 --workspace simgen-data
+	@echo "Accepted task files: simgen-data/tasks/ (run summaries: simgen-data/runs/<thread>/summary.json)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
