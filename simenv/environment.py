@@ -245,32 +245,8 @@ class Environment:
             for link in range(-1, p.getNumJoints(obj_id)):
                 p.changeVisualShape(obj_id, link, rgbaColor=rgba)
         self.obj_ids[category].append(obj_id)
-        self.object_sizes[obj_id] = self._measure_size(obj_id)
+        self.object_sizes[obj_id] = utils.measure_size(obj_id)
         return obj_id
-
-    @staticmethod
-    def _measure_size(obj_id: int) -> tuple[float, float, float]:
-        """The object's extent in its own frame (collision box, else visual shapes)."""
-        pos, rot = p.getBasePositionAndOrientation(obj_id)
-        p.resetBasePositionAndOrientation(obj_id, pos, (0, 0, 0, 1))
-        lo, hi = p.getAABB(obj_id)
-        for link in range(p.getNumJoints(obj_id)):
-            llo, lhi = p.getAABB(obj_id, link)
-            lo, hi = np.minimum(lo, llo), np.maximum(hi, lhi)
-        p.resetBasePositionAndOrientation(obj_id, pos, rot)
-        size = np.subtract(hi, lo)
-        if np.all(size < 1e-3) or not p.getCollisionShapeData(obj_id, -1):
-            visual = [v for v in p.getVisualShapeData(obj_id) if v[1] == -1]
-            if visual:
-                dims = visual[0][3]
-                geom = visual[0][2]
-                if geom == p.GEOM_BOX:
-                    size = np.asarray(dims)
-                elif geom == p.GEOM_CYLINDER:
-                    size = np.array([2 * dims[1], 2 * dims[1], dims[0]])
-                elif geom == p.GEOM_SPHERE:
-                    size = np.full(3, 2 * dims[0])
-        return float(size[0]), float(size[1]), float(size[2])
 
     def all_object_ids(self) -> list[int]:
         return [i for c in CATEGORIES for i in self.obj_ids[c]]

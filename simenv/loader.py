@@ -1,15 +1,14 @@
 """Loading a task program: from source text to one ``Task`` subclass.
 
 Each step raises ``TaskLoadError`` carrying the validation stage it belongs to, so that the
-validator (in-process now, in a sandboxed child later) reports where a program broke.
+validator reports where a program broke. Which class is the task comes from the one task-file
+reader, ``simenv.taskfile``.
 """
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import importlib.util
-import inspect
 import sys
 import traceback
 from pathlib import Path
@@ -18,15 +17,15 @@ from types import ModuleType
 from simenv.compat import cliport_aliases
 from simenv.report import Stage
 from simenv.task import Task
+from simenv.taskfile import TaskFile, TaskLoadError, parse_source, read_task_file
 
-
-class TaskLoadError(Exception):
-    """A task program that could not be loaded; ``stage`` says where it broke."""
-
-    def __init__(self, stage: Stage, message: str, trace: str | None = None) -> None:
-        super().__init__(message)
-        self.stage = stage
-        self.trace = trace
+__all__ = [
+    "TaskLoadError",
+    "import_task_module",
+    "load_task_class",
+    "parse_source",
+    "trimmed_traceback",
+]
 
 
 def trimmed_traceback(exc: BaseException, source_file: str | Path) -> str:
@@ -41,18 +40,6 @@ def trimmed_traceback(exc: BaseException, source_file: str | Path) -> str:
     lines = traceback.format_list(own)
     lines += traceback.format_exception_only(type(exc), exc)
     return "".join(lines).rstrip()
-
-
-def parse_source(source: str, filename: str) -> ast.Module:
-    try:
-        return ast.parse(source, filename=filename)
-    except SyntaxError as exc:
-        raise TaskLoadError(
-            Stage.PARSE,
-            f"Syntax error in {Path(filename).name} line {exc.lineno}: {exc.msg}. "
-            f"Offending line: {(exc.text or '').strip()!r}. Fix the Python syntax.",
-            "".join(traceback.format_exception_only(type(exc), exc)).rstrip(),
-        ) from exc
 
 
 def module_name_for(path: Path, source: str) -> str:
@@ -83,36 +70,21 @@ def import_task_module(path: Path, source: str) -> ModuleType:
     return module
 
 
-def find_task_class(module: ModuleType, path: Path) -> type[Task]:
-    """The one Task subclass the file defines."""
-    classes = [
-        obj
-        for _, obj in inspect.getmembers(module, inspect.isclass)
-        if issubclass(obj, Task) and obj is not Task and obj.__module__ == module.__name__
-    ]
-    if not classes:
+def task_class_of(module: ModuleType, info: TaskFile, path: Path) -> type[Task]:
+    """The class the reader named, checked to be a Task subclass now that it exists."""
+    cls = getattr(module, info.class_name, None)
+    if not (isinstance(cls, type) and issubclass(cls, Task)):
         raise TaskLoadError(
             Stage.IMPORT,
-            f"{path.name} defines no Task subclass. Define exactly one class that subclasses Task "
-            "(from cliport.tasks.task import Task).",
+            f"{path.name}: class {info.class_name} does not subclass Task once imported; "
+            "derive it from Task (from cliport.tasks.task import Task).",
         )
-    if len(classes) > 1:
-        names = ", ".join(sorted(c.__name__ for c in classes))
-        raise TaskLoadError(
-            Stage.IMPORT,
-            f"{path.name} defines {len(classes)} Task subclasses ({names}); define exactly one task "
-            "class per file (helpers may be plain functions or classes that do not subclass Task).",
-        )
-    return classes[0]
+    return cls
 
 
 def load_task_class(path: str | Path) -> type[Task]:
-    """Parse, import and return the task class of a task file."""
+    """Read, import and return the task class of a task file."""
     path = Path(path).resolve()
-    try:
-        source = path.read_text()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TaskLoadError(Stage.PARSE, f"Cannot read task file {path}: {exc}.") from exc
-    parse_source(source, str(path))
-    module = import_task_module(path, source)
-    return find_task_class(module, path)
+    info = read_task_file(path)
+    module = import_task_module(path, info.source)
+    return task_class_of(module, info, path)

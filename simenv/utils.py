@@ -6,14 +6,17 @@ for that benchmark run unchanged (`from cliport.utils import utils`).
 
 from __future__ import annotations
 
+import json
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from functools import cache
 from typing import Any
 
 import numpy as np
 import pybullet as p
 from scipy.spatial.transform import Rotation
 
+from simenv.assets import ASSET_ROOT, KIT_NATIVE_SIZE
 from simenv.constants import BOUNDS, PIX_SIZE
 from simenv.errors import UnknownColorError
 
@@ -118,6 +121,48 @@ def apply(pose: Pose, position: Sequence[float] | np.ndarray) -> np.ndarray:
 
 def get_yaw(quaternion_xyzw: Sequence[float]) -> float:
     return float(quatXYZW_to_eulerXYZ(quaternion_xyzw)[2])
+
+
+def in_zones(world_points: np.ndarray, zones: Sequence[Any], margin: float = 0.0) -> np.ndarray:
+    """Which world points (3 x N) lie in x-y inside any ``(zone_pose, zone_size)``.
+
+    Each zone is shrunk by ``margin`` metres on every side. The zone metric, the expert and the
+    pile pushing all decide "inside" with this one function.
+    """
+    hit = np.zeros(world_points.shape[1], dtype=bool)
+    for zone_pose, zone_size in zones:
+        local = apply(invert(zone_pose), world_points)
+        half_x, half_y = zone_size[0] / 2 - margin, zone_size[1] / 2 - margin
+        hit |= (np.abs(local[0]) < half_x) & (np.abs(local[1]) < half_y)
+    return hit
+
+
+def measure_size(obj_id: int) -> tuple[float, float, float]:
+    """A body's extent (x, y, z metres) in its own frame: collision boxes, else visual shapes.
+
+    The body is turned to identity for the measurement and put back, so this is its size, not
+    its axis-aligned box at its current yaw.
+    """
+    pos, rot = p.getBasePositionAndOrientation(obj_id)
+    p.resetBasePositionAndOrientation(obj_id, pos, (0, 0, 0, 1))
+    lo, hi = p.getAABB(obj_id)
+    for link in range(p.getNumJoints(obj_id)):
+        llo, lhi = p.getAABB(obj_id, link)
+        lo, hi = np.minimum(lo, llo), np.maximum(hi, lhi)
+    p.resetBasePositionAndOrientation(obj_id, pos, rot)
+    size = np.subtract(hi, lo)
+    if np.all(size < 1e-3) or not p.getCollisionShapeData(obj_id, -1):
+        visual = [v for v in p.getVisualShapeData(obj_id) if v[1] == -1]
+        if visual:
+            dims = visual[0][3]
+            geom = visual[0][2]
+            if geom == p.GEOM_BOX:
+                size = np.asarray(dims)
+            elif geom == p.GEOM_CYLINDER:
+                size = np.array([2 * dims[1], 2 * dims[1], dims[0]])
+            elif geom == p.GEOM_SPHERE:
+                size = np.full(3, 2 * dims[0])
+    return float(size[0]), float(size[1]), float(size[2])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -259,8 +304,6 @@ def map_kit_scale(size: Sequence[float]) -> tuple[float, float, float]:
     that wants, say, a 3 cm shape calls ``map_kit_scale((0.03, 0.03, 0.02))`` and passes the
     result as ``SCALE`` to ``kitting/object-template.urdf``.
     """
-    from simenv.assets import KIT_NATIVE_SIZE
-
     values = [float(v) for v in size]
     if len(values) != 3 or not all(np.isfinite(values)) or min(values) <= 0:
         raise ValueError(
@@ -273,15 +316,25 @@ def map_kit_scale(size: Sequence[float]) -> tuple[float, float, float]:
     )
 
 
+@cache
 def _kit_shape_names() -> dict[int, str]:
     """Shape id -> name, read from ``kitting/shapes.json`` (the one source of shape facts)."""
-    import json
-
-    from simenv.assets import ASSET_ROOT
-
     data = json.loads((ASSET_ROOT / "kitting" / "shapes.json").read_text())
     return {int(s["id"]): str(s["name"]) for s in data["shapes"]}
 
 
+class _KitShapeNames(Mapping[int, str]):
+    """A read-only ``{shape id: name}`` that reads ``shapes.json`` on first use, not at import."""
+
+    def __getitem__(self, shape_id: int) -> str:
+        return _kit_shape_names()[int(shape_id)]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(_kit_shape_names())
+
+    def __len__(self) -> int:
+        return len(_kit_shape_names())
+
+
 #: Kitting shape id -> its name for language goals ("letter R", "hexagon", ...).
-assembling_kit_shapes: dict[int, str] = _kit_shape_names()
+assembling_kit_shapes: Mapping[int, str] = _KitShapeNames()
