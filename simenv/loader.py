@@ -16,8 +16,9 @@ from types import ModuleType
 
 from simenv.compat import cliport_aliases
 from simenv.report import Stage
+from simenv.shims import task_builtins
 from simenv.task import Task
-from simenv.taskfile import TaskFile, TaskLoadError, parse_source, read_task_file
+from simenv.taskfile import TaskFile, TaskLoadError, parse_source, parse_task_source
 
 __all__ = [
     "TaskLoadError",
@@ -48,13 +49,18 @@ def module_name_for(path: Path, source: str) -> str:
 
 
 def import_task_module(path: Path, source: str) -> ModuleType:
-    """Execute the task file as a fresh module (with ``cliport.*`` aliases available)."""
+    """Execute the task file as a fresh module.
+
+    ``cliport.*`` aliases are available, and the module's builtins answer ``import os`` and
+    ``import IPython`` with the task-code shims (``simenv.shims``).
+    """
     cliport_aliases()
     name = module_name_for(path, source)
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise TaskLoadError(Stage.IMPORT, f"Cannot import {path}: not a Python file.")
     module = importlib.util.module_from_spec(spec)
+    module.__dict__["__builtins__"] = task_builtins()
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
@@ -63,8 +69,8 @@ def import_task_module(path: Path, source: str) -> ModuleType:
         raise TaskLoadError(
             Stage.IMPORT,
             f"Importing {path.name} failed: {type(exc).__name__}: {exc}. Task files may import numpy, "
-            "random, math, pybullet and the task API (cliport.tasks.task, cliport.utils.utils, "
-            "cliport.tasks.primitives) only.",
+            "random, math, copy, pprint, os (os.path only), pybullet and the task API "
+            "(cliport.tasks.task, cliport.utils.utils, cliport.tasks.primitives) only.",
             trimmed_traceback(exc, path),
         ) from exc
     return module
@@ -83,8 +89,16 @@ def task_class_of(module: ModuleType, info: TaskFile, path: Path) -> type[Task]:
 
 
 def load_task_class(path: str | Path) -> type[Task]:
-    """Read, import and return the task class of a task file."""
+    """Parse, import and return the task class of a task file.
+
+    The file is imported before its class is looked for, so that an import error (the more
+    basic fault) is what a file with both problems reports.
+    """
     path = Path(path).resolve()
-    info = read_task_file(path)
-    module = import_task_module(path, info.source)
-    return task_class_of(module, info, path)
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TaskLoadError(Stage.PARSE, f"Cannot read task file {path}: {exc}.") from exc
+    parse_source(source, str(path))
+    module = import_task_module(path, source)
+    return task_class_of(module, parse_task_source(source, str(path)), path)

@@ -16,8 +16,8 @@ import pybullet as p
 from scipy.ndimage import maximum_filter
 from scipy.optimize import linear_sum_assignment
 
-from simenv import deformables, kitting, piles, primitives, utils
-from simenv.assets import resolve_asset
+from simenv import deformables, dialect, kitting, piles, primitives, utils
+from simenv.assets import ASSET_ROOT
 from simenv.constants import (
     BOUNDS,
     DEFAULT_MAX_STEPS,
@@ -30,7 +30,16 @@ from simenv.errors import TaskCodeError
 from simenv.expert import OracleAgent
 from simenv.goals import Goal, as_pose, zone_slots
 from simenv.grippers import Spatula, Suction
-from simenv.templates import fill_text, template_keys, unfilled_tokens, write_filled
+from simenv.templates import (
+    fill_text,
+    resolve_template,
+    template_keys,
+    unfilled_tokens,
+    write_filled,
+)
+
+#: Height given to an object whose size has only two entries (x, y), as GenSim's simulator does.
+DEFAULT_HEIGHT = 0.05
 
 
 class Task:
@@ -54,8 +63,11 @@ class Task:
         self.num_blocks = 50
         self.progress = 0.0
         self._rewards = 0.0
-        self.assets_root: str | None = None
+        #: The asset root, so that os.path.join(self.assets_root, 'block/block.urdf') names a file.
+        self.assets_root: str = str(ASSET_ROOT)
         self.homogeneous = False
+        #: The size get_random_pose last found no room for (add_object's full-table error names it).
+        self.no_space_for: tuple[float, float, float] | None = None
 
     # -- set-up -----------------------------------------------------------------------------
 
@@ -76,8 +88,6 @@ class Task:
 
     def reset(self, env: Any) -> None:
         """Clear goals, language goals and progress; subclasses then add objects and goals."""
-        if self.assets_root is None:
-            self.assets_root = getattr(env, "assets_root", None)
         self.goals = []
         self.lang_goals = []
         self.progress = 0.0
@@ -254,8 +264,19 @@ class Task:
         return occupied
 
     def get_random_pose(self, env: Any, obj_size: Sequence[float]) -> tuple[Any, Any]:
-        """A random collision-free table pose for an object of size (sx, sy, sz), or (None, None)."""
+        """A random collision-free table pose for an object of size (sx, sy, sz).
+
+        Returns ``([x, y, z], quaternion)`` with z = sz / 2 and a random yaw; the position is a
+        list, because task code edits it in place (``pose[0][2] += h``). On a full table it
+        returns ``(None, None)``. A two-entry size gets z = 0.05 m (a dialect warning).
+        """
         size = [float(v) for v in obj_size]
+        if len(size) == 2:
+            dialect.warn(
+                f"get_random_pose(env, {tuple(obj_size)}): obj_size has two entries; used a height "
+                f"of {DEFAULT_HEIGHT} m. Pass three sizes (sx, sy, sz) in metres."
+            )
+            size.append(DEFAULT_HEIGHT)
         if len(size) != 3 or not all(np.isfinite(size)) or min(size) < 0:
             raise TaskCodeError(
                 f"get_random_pose: obj_size must be three non-negative sizes (sx, sy, sz); got {obj_size!r}."
@@ -266,11 +287,12 @@ class Task:
         blocked = maximum_filter(occupied, size=erode, mode="constant", cval=False)
         free = ~blocked
         if not free.any():
+            self.no_space_for = (size[0], size[1], size[2])
             return None, None
         pix = utils.sample_distribution(free.astype(np.float32))
         x, y, _ = utils.pix_to_xyz(pix, None, self.bounds, self.pix_size, skip_height=True)
         theta = np.random.rand() * 2 * np.pi
-        return (x, y, size[2] / 2), utils.eulerXYZ_to_quatXYZW((0.0, 0.0, theta))
+        return [x, y, size[2] / 2], utils.eulerXYZ_to_quatXYZW((0.0, 0.0, theta))
 
     def get_random_size(
         self, min_x: float, max_x: float, min_y: float, max_y: float, min_z: float, max_z: float
@@ -283,8 +305,13 @@ class Task:
         )
 
     def fill_template(self, template: str, replace: dict[str, Any]) -> str:
-        """Fill ``KEY<i>`` tokens of a URDF template; writes a temporary URDF, returns its path."""
-        text = resolve_asset(template).read_text()
+        """Fill ``KEY<i>`` tokens of a URDF template; writes a temporary URDF, returns its path.
+
+        ``replace`` maps a key to a tuple (``{'DIM': (0.04, 0.04, 0.04)}``); ``COLOR`` may be a
+        name or rgb. A ``*-template.urdf`` that does not exist falls back to the same path
+        without ``-template`` (a dialect warning).
+        """
+        text = resolve_template(template, "fill_template").read_text()
         values = dict(replace)
         if "COLOR" in values:
             values["COLOR"] = utils.color_rgba(values["COLOR"])[:3]
@@ -298,7 +325,7 @@ class Task:
                 f"fill_template('{template}'): tokens {', '.join(missing)} were not filled; pass "
                 f"replace with keys {', '.join(sorted(keys))} (tuples of values)."
             )
-        return str(write_filled(text))
+        return str(write_filled(text, template))
 
     def add_corner_anchor_for_pose(self, env: Any, pose: utils.Pose) -> int:
         """A small fixed L-shaped marker at ``pose``: a visual anchor for build tasks."""

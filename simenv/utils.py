@@ -6,6 +6,7 @@ for that benchmark run unchanged (`from cliport.utils import utils`).
 
 from __future__ import annotations
 
+import difflib
 import json
 import random
 from collections.abc import Iterator, Mapping, Sequence
@@ -14,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pybullet as p
+from PIL import ImageColor
 from scipy.spatial.transform import Rotation
 
 from simenv.assets import ASSET_ROOT, KIT_NATIVE_SIZE
@@ -26,27 +28,60 @@ Pose = tuple[Any, Any]
 # Colours
 # ---------------------------------------------------------------------------------------------
 
-COLORS: dict[str, list[float]] = {
-    "blue": [0.22, 0.45, 0.78],
-    "red": [0.86, 0.24, 0.22],
-    "green": [0.30, 0.66, 0.33],
-    "orange": [0.96, 0.56, 0.16],
-    "yellow": [0.95, 0.82, 0.25],
-    "purple": [0.58, 0.38, 0.70],
-    "pink": [0.98, 0.60, 0.70],
-    "cyan": [0.35, 0.78, 0.85],
-    "brown": [0.58, 0.42, 0.30],
-    "white": [0.96, 0.96, 0.96],
-    "gray": [0.55, 0.55, 0.55],
-    "indigo": [0.29, 0.20, 0.55],
-    "violet": [0.56, 0.30, 0.86],
-    "black": [0.10, 0.10, 0.10],
-    "silver": [0.75, 0.75, 0.78],
-    "gold": [0.83, 0.69, 0.22],
-}
+
+class ColorTable(dict[str, list[float]]):
+    """``COLORS``: colour name -> rgb list (floats in 0..1; task code writes ``color + [1]``).
+
+    Looking up a name it does not have raises ``UnknownColorError`` (a ``KeyError``) whose
+    message names the nearest known colours and lists the rest, instead of a bare KeyError.
+    """
+
+    def __missing__(self, key: str) -> list[float]:
+        raise UnknownColorError(unknown_color_message(key))
+
+
+COLORS: ColorTable = ColorTable(
+    {
+        "blue": [0.22, 0.45, 0.78],
+        "red": [0.86, 0.24, 0.22],
+        "green": [0.30, 0.66, 0.33],
+        "orange": [0.96, 0.56, 0.16],
+        "yellow": [0.95, 0.82, 0.25],
+        "purple": [0.58, 0.38, 0.70],
+        "pink": [0.98, 0.60, 0.70],
+        "cyan": [0.35, 0.78, 0.85],
+        "brown": [0.58, 0.42, 0.30],
+        "white": [0.96, 0.96, 0.96],
+        "gray": [0.55, 0.55, 0.55],
+        "indigo": [0.29, 0.20, 0.55],
+        "violet": [0.56, 0.30, 0.86],
+        "black": [0.10, 0.10, 0.10],
+        "silver": [0.75, 0.75, 0.78],
+        "gold": [0.83, 0.69, 0.22],
+    }
+)
 COLORS_NAMES = list(COLORS)
 TRAIN_COLORS = ["blue", "red", "green", "yellow", "brown", "gray", "cyan"]
 EVAL_COLORS = ["blue", "red", "green", "orange", "purple", "pink", "white"]
+
+
+def nearest_colors(name: str, n: int = 3) -> list[str]:
+    """The ``n`` known colours nearest ``name``: by rgb when it is a CSS colour name
+    ('chartreuse', 'navy'), else by spelling."""
+    try:
+        rgb = np.array(ImageColor.getrgb(name.strip().lower())[:3], dtype=np.float64) / 255.0
+    except ValueError:
+        return difflib.get_close_matches(name.strip().lower(), list(COLORS), n=n, cutoff=0.0)
+    return sorted(COLORS, key=lambda k: float(np.linalg.norm(np.subtract(COLORS[k], rgb))))[:n]
+
+
+def unknown_color_message(name: object) -> str:
+    nearest = nearest_colors(str(name))
+    return (
+        f"Unknown colour {name!r}. Nearest known colours: {', '.join(nearest)}. Known colours: "
+        f"{', '.join(COLORS)}. Use one of these names (utils.COLORS[name]) or pass an rgb list "
+        "of floats in 0..1."
+    )
 
 
 def color_rgba(color: str | Sequence[float]) -> list[float]:
@@ -54,10 +89,7 @@ def color_rgba(color: str | Sequence[float]) -> list[float]:
     if isinstance(color, str):
         key = color.strip().lower()
         if key not in COLORS:
-            raise UnknownColorError(
-                f"Unknown colour '{color}'. Known colours: {', '.join(COLORS)}. "
-                "Use one of these names (utils.COLORS[name]) or pass an rgb list of floats in 0..1."
-            )
+            raise UnknownColorError(unknown_color_message(color))
         return [*COLORS[key], 1.0]
     values = [float(v) for v in color]
     if len(values) not in (3, 4) or not all(np.isfinite(values)):

@@ -24,6 +24,7 @@ ALLOWED_MODULES: frozenset[str] = frozenset(
         "math",
         "random",
         "copy",
+        "pprint",
         "itertools",
         "functools",
         "collections",
@@ -33,6 +34,9 @@ ALLOWED_MODULES: frozenset[str] = frozenset(
         "pybullet",
     }
 )
+#: Modules task code gets a restricted stand-in for (``simenv.shims``): ``os`` is ``os.path``'s
+#: pure functions, ``IPython`` a stub whose ``embed()`` does nothing.
+SHIMMED_MODULES: frozenset[str] = frozenset({"os", "os.path", "IPython"})
 #: The task API: the simenv modules a task file uses, and their ``cliport.*`` aliases.
 TASK_API_MODULES: frozenset[str] = frozenset(
     {
@@ -146,7 +150,7 @@ DENIED_MODULE_ATTRIBUTES = frozenset(
 )
 
 ALLOWED_SUMMARY = (
-    "numpy, math, random, copy, itertools, functools, collections, typing, dataclasses, enum, "
+    "numpy, math, random, copy, pprint, os (os.path only), itertools, functools, collections, typing, dataclasses, enum, "
     "pybullet and the task API (simenv.task / cliport.tasks.task, simenv.utils / "
     "cliport.utils.utils, simenv.primitives / cliport.tasks.primitives, simenv.grippers / "
     "cliport.tasks.grippers)"
@@ -169,7 +173,7 @@ def module_allowed(name: str) -> bool:
     """Whether ``import name`` is allowed (allow-listed packages include their submodules)."""
     if name in DENIED_SUBMODULES or any(name.startswith(d + ".") for d in DENIED_SUBMODULES):
         return False
-    if name in TASK_API_MODULES or name.startswith(TASK_API_PREFIXES):
+    if name in TASK_API_MODULES or name in SHIMMED_MODULES or name.startswith(TASK_API_PREFIXES):
         return True
     return any(name == root or name.startswith(root + ".") for root in ALLOWED_MODULES)
 

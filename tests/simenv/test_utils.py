@@ -21,6 +21,17 @@ def test_unknown_colour_lists_the_known_ones() -> None:
     assert "mauve" in message and "blue" in message and "gold" in message
 
 
+def test_unknown_colour_key_names_the_nearest_colours() -> None:
+    """``utils.COLORS['chartreuse']``, the form models write most, is a KeyError that helps."""
+    with pytest.raises(KeyError) as err:
+        utils.COLORS["chartreuse"]  # noqa: B018
+    message = str(err.value)
+    nearest = message.split("Nearest known colours: ")[1].split(".")[0].split(", ")
+    assert "green" in nearest and "yellow" in nearest
+    assert "Known colours: " + ", ".join(utils.COLORS) in message
+    assert utils.COLORS.get("chartreuse") is None and "red" in utils.COLORS
+
+
 def test_get_colors_by_split() -> None:
     colors, names = utils.get_colors("train")
     assert names == utils.TRAIN_COLORS and len(colors) == len(names)
