@@ -11,7 +11,7 @@ import json
 import random
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pybullet as p
@@ -195,6 +195,40 @@ def measure_size(obj_id: int) -> tuple[float, float, float]:
             elif geom == p.GEOM_SPHERE:
                 size = np.full(3, 2 * dims[0])
     return float(size[0]), float(size[1]), float(size[2])
+
+
+class Rect(NamedTuple):
+    """An axis-aligned rectangle: centre (x, y) and size (x, y), metres."""
+
+    center: tuple[float, float]
+    size: tuple[float, float]
+
+
+def split_rectangle(size: Sequence[float], n_parts: int, min_dim: float = 0.05) -> list[Rect]:
+    """Cut a ``size`` rectangle (centred on the origin) into up to ``n_parts`` rectangles.
+
+    A random k-d split: each cut takes the largest part that can still be cut and cuts across
+    its longer side at a uniformly random point that leaves both pieces at least ``min_dim``
+    wide. Cutting stops at ``n_parts`` parts or when no part can be cut. The parts tile the
+    rectangle, so boxes made from them (each shrunk by a margin) always fit back in; packing
+    tasks use it to make boxes that fill a container. Draws from ``np.random``.
+    """
+    rects = [(-size[0] / 2, -size[1] / 2, size[0] / 2, size[1] / 2)]
+    while len(rects) < n_parts:
+        cuttable = [r for r in rects if max(r[2] - r[0], r[3] - r[1]) >= 2 * min_dim + 1e-9]
+        if not cuttable:
+            break
+        rect = max(cuttable, key=lambda r: (r[2] - r[0]) * (r[3] - r[1]))
+        rects.remove(rect)
+        x0, y0, x1, y1 = rect
+        axis = 0 if x1 - x0 >= y1 - y0 else 1
+        lo, hi = (x0, x1) if axis == 0 else (y0, y1)
+        cut = lo + min_dim + np.random.rand() * (hi - lo - 2 * min_dim)
+        if axis == 0:
+            rects += [(x0, y0, cut, y1), (cut, y0, x1, y1)]
+        else:
+            rects += [(x0, y0, x1, cut), (x0, cut, x1, y1)]
+    return [Rect(((r[0] + r[2]) / 2, (r[1] + r[3]) / 2), (r[2] - r[0], r[3] - r[1])) for r in rects]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ the task class's docstring, and the assets the asset paths its source names.
 
 from __future__ import annotations
 
-import ast
 import difflib
 import importlib
 import pkgutil
@@ -16,7 +15,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from simenv.assets import find_asset_references
 from simenv.task import Task
 from simenv.taskfile import read_task_file, task_name_from_path
 
@@ -49,17 +47,6 @@ def task_name_to_module_name(name: str) -> str:
     return name.replace("-", "_")
 
 
-def _helper_assets(source: str) -> tuple[str, ...]:
-    """Assets named by the private ``_helper`` modules a seed task imports."""
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(__name__ + "._"):
-            helper = TASKS_DIR / ((node.module or "").rsplit(".", 1)[1] + ".py")
-            if helper.is_file():
-                found.update(find_asset_references(helper.read_text()))
-    return tuple(found)
-
-
 @cache
 def _registry() -> dict[str, TaskInfo]:
     tasks: dict[str, TaskInfo] = {}
@@ -71,8 +58,7 @@ def _registry() -> dict[str, TaskInfo]:
         cls = getattr(importlib.import_module(f"{__name__}.{mod}"), info.class_name)
         if not (isinstance(cls, type) and issubclass(cls, Task)):
             raise RuntimeError(f"{path}: {info.class_name} is not a Task subclass")
-        assets = tuple(sorted({*info.assets, *_helper_assets(info.source)}))
-        tasks[info.name] = TaskInfo(info.name, info.description, path, cls, assets)
+        tasks[info.name] = TaskInfo(info.name, info.description, path, cls, info.assets)
     return tasks
 
 
