@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from simenv.report import ValidationReport
 from simenv.tasks import UnknownTaskError, list_tasks
@@ -35,7 +36,7 @@ def print_report(report: ValidationReport, as_json: bool) -> None:
         sys.stdout.write(report.model_dump_json() + "\n")
         return
     style = "green" if report.passed else "red"
-    console.print(f"[{style}]{report.summary()}[/{style}]")
+    console.print(Text(report.summary(), style=style))
     if report.traceback:
         console.print(report.traceback, markup=False, highlight=False)
 
@@ -73,6 +74,14 @@ def validate_command(
     gui: Annotated[
         bool, typer.Option("--gui", help="Watch in a PyBullet window (implies --in-process).")
     ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Fail on the dialect leniencies (unfilled templates, two-entry sizes...) "
+            "instead of reporting them as warnings.",
+        ),
+    ] = False,
 ) -> None:
     """Validate tasks stage by stage (parse, import, build, reset, expert episodes, success).
 
@@ -97,7 +106,13 @@ def validate_command(
 
         for target in targets:
             report = validate(
-                target, episodes=episodes, seed=seed, min_success=min_success, mode=mode, gui=True
+                target,
+                episodes=episodes,
+                seed=seed,
+                min_success=min_success,
+                mode=mode,
+                gui=True,
+                strict=strict,
             )
             print_report(report, as_json)
             all_passed &= report.passed
@@ -112,6 +127,7 @@ def validate_command(
             seed=seed,
             min_success=min_success,
             mode=mode,
+            strict=strict,
             limits=limits,
         ):
             print_report(report, as_json)

@@ -15,6 +15,8 @@ import sys
 import types
 from collections.abc import Sequence
 
+from simenv.task import Task
+
 #: alias -> real module; aliases not listed here that end a package path are namespaces.
 ALIASES: dict[str, str] = {
     "cliport.tasks.task": "simenv.task",
@@ -46,8 +48,6 @@ class _AliasLoader(importlib.abc.Loader):
             if alias.startswith(prefix) and "." not in alias[len(prefix) :]:
                 setattr(module, alias[len(prefix) :], importlib.import_module(ALIASES[alias]))
         if self.fullname == "cliport.tasks":
-            from simenv.task import Task
-
             module.Task = Task  # type: ignore[attr-defined]
 
 

@@ -8,8 +8,7 @@ may hold them, and the settling check (``Environment.is_static``, rigid objects 
 for a rope that keeps twitching.
 
 A rope's goal is a ``'pose'`` goal: bead ``i`` must lie within ``pos_eps`` of target ``i`` or of
-target ``n - 1 - i`` (a rope has no head). The expert lays the two ends on their end targets first,
-which pulls the rope straight between them, and then corrects the bead farthest from its target.
+target ``n - 1 - i`` (a rope has no head). The expert for it is ``simenv.expert.rope``.
 """
 
 from __future__ import annotations
@@ -148,45 +147,3 @@ def is_rope(env: Any, obj_ids: Sequence[int]) -> bool:
     """Whether a goal's objects are beads of one rope (all deformable, at least two)."""
     beads = set(env.obj_ids.get("deformable", []))
     return len(obj_ids) >= 2 and all(int(i) in beads for i in obj_ids)
-
-
-def rope_step(
-    positions: np.ndarray,
-    targets: np.ndarray,
-    matches: np.ndarray,
-    tolerance: float,
-    skip: frozenset[int] = frozenset(),
-) -> tuple[int, int] | None:
-    """Which bead to move to which target next: (bead index, target index), or None if done.
-
-    The rope's direction is the one (bead i -> target i, or -> target n-1-i) whose end beads are
-    nearer their targets. Ends first, so that the rope is stretched along the line; then the
-    bead farthest from its target. A bead within ``tolerance`` counts as placed; ends are held
-    to half of it, because the beads between them can only be as straight as the ends are exact.
-    Beads in ``skip`` (ones that did not move when last moved, such as a bead wedged on top of
-    another) are passed over while any other bead is out of place.
-    """
-    n = len(positions)
-    forward = np.arange(n)
-    backward = forward[::-1]
-
-    def end_cost(order: np.ndarray) -> float:
-        return float(
-            np.linalg.norm(positions[0, :2] - targets[order[0], :2])
-            + np.linalg.norm(positions[-1, :2] - targets[order[-1], :2])
-        )
-
-    orders = [o for o in (forward, backward) if all(matches[i, o[i]] for i in range(n))]
-    if not orders:
-        return None
-    order = min(orders, key=end_cost)
-    errors = np.linalg.norm(positions[:, :2] - targets[order, :2], axis=1)
-    if errors.max() < tolerance:
-        return None
-    for end in (0, n - 1):
-        if end not in skip and errors[end] > tolerance / 2:
-            return end, int(order[end])
-    off = [i for i in range(n) if errors[i] >= tolerance]
-    candidates = [i for i in off if i not in skip] or off
-    i = max(candidates, key=lambda k: float(errors[k]))
-    return i, int(order[i])

@@ -16,12 +16,19 @@ import pybullet as p
 from numpy.typing import ArrayLike
 
 from simenv import utils
-from simenv.assets import resolve_asset
+from simenv.assets import ASSET_ROOT, resolve_asset
 from simenv.cameras import DEFAULT_CAMERAS, CameraConfig, render_camera
 from simenv.constants import BOUNDS, PIX_SIZE, SIM_HZ
 from simenv.errors import InvalidPoseError, TaskCodeError
 from simenv.grippers import Gripper, Suction
 from simenv.robot_model import arm_urdf_path
+from simenv.templates import (
+    default_fill,
+    describe_urdf,
+    is_template,
+    resolve_template,
+    write_filled,
+)
 
 CATEGORIES = ("fixed", "rigid", "deformable")
 #: Objects may be placed a little outside the workspace (bowls near an edge, rope ends).
@@ -175,7 +182,7 @@ class Environment:
         if self.client != 0:
             p.disconnect(self.client)
             raise RuntimeError("The Environment must own PyBullet's default client (id 0).")
-        self.assets_root = assets_root or str(resolve_asset("block/block.urdf").parent.parent)
+        self.assets_root = assets_root or str(ASSET_ROOT)
         self.render_enabled = render
         self.agent_cams = [c.as_dict() for c in cameras]
         self.cameras = tuple(cameras)
@@ -226,13 +233,21 @@ class Environment:
     def add_object(
         self, urdf: str, pose: Any, category: str = "rigid", color: Any = None, **kwargs: Any
     ) -> int:
-        """Load a URDF at ``pose``; returns its body id (added to ``obj_ids[category]``)."""
+        """Load a URDF at ``pose``; returns its body id (added to ``obj_ids[category]``).
+
+        Dialect leniencies (each a warning, see ``simenv.dialect``): a template passed unfilled
+        gets random default sizes; a ``*-template.urdf`` that does not exist falls back to the
+        same path without ``-template``.
+        """
         if category not in CATEGORIES:
             raise TaskCodeError(
                 f"Unknown object category '{category}'; use one of {', '.join(CATEGORIES)}."
             )
-        path = resolve_asset(str(urdf))
-        pos, rot = check_pose(pose, f"object '{urdf}'")
+        self._check_not_full(urdf, pose)
+        path = resolve_template(str(urdf), "add_object")
+        if is_template(path):
+            path = write_filled(default_fill(path.read_text(), "add_object", str(urdf)), str(urdf))
+        pos, rot = check_pose(pose, f"object '{describe_urdf(urdf)}'")
         rgba = utils.color_rgba(color) if color is not None else None
         try:
             obj_id = p.loadURDF(str(path), pos, rot, useFixedBase=category == "fixed")
@@ -245,32 +260,19 @@ class Environment:
             for link in range(-1, p.getNumJoints(obj_id)):
                 p.changeVisualShape(obj_id, link, rgbaColor=rgba)
         self.obj_ids[category].append(obj_id)
-        self.object_sizes[obj_id] = self._measure_size(obj_id)
+        self.object_sizes[obj_id] = utils.measure_size(obj_id)
         return obj_id
 
-    @staticmethod
-    def _measure_size(obj_id: int) -> tuple[float, float, float]:
-        """The object's extent in its own frame (collision box, else visual shapes)."""
-        pos, rot = p.getBasePositionAndOrientation(obj_id)
-        p.resetBasePositionAndOrientation(obj_id, pos, (0, 0, 0, 1))
-        lo, hi = p.getAABB(obj_id)
-        for link in range(p.getNumJoints(obj_id)):
-            llo, lhi = p.getAABB(obj_id, link)
-            lo, hi = np.minimum(lo, llo), np.maximum(hi, lhi)
-        p.resetBasePositionAndOrientation(obj_id, pos, rot)
-        size = np.subtract(hi, lo)
-        if np.all(size < 1e-3) or not p.getCollisionShapeData(obj_id, -1):
-            visual = [v for v in p.getVisualShapeData(obj_id) if v[1] == -1]
-            if visual:
-                dims = visual[0][3]
-                geom = visual[0][2]
-                if geom == p.GEOM_BOX:
-                    size = np.asarray(dims)
-                elif geom == p.GEOM_CYLINDER:
-                    size = np.array([2 * dims[1], 2 * dims[1], dims[0]])
-                elif geom == p.GEOM_SPHERE:
-                    size = np.full(3, 2 * dims[0])
-        return float(size[0]), float(size[1]), float(size[2])
+    def _check_not_full(self, urdf: str, pose: Any) -> None:
+        """``get_random_pose`` returns ``(None, None)`` on a full table: say so, and what to do."""
+        if pose is None or (isinstance(pose, list | tuple) and len(pose) == 2 and pose[0] is None):
+            size = getattr(self.task, "no_space_for", None)
+            what = f"an object of size {tuple(round(v, 3) for v in size)} m" if size else "it"
+            raise InvalidPoseError(
+                f"add_object('{describe_urdf(urdf)}'): the table is full: get_random_pose found no free space for "
+                f"{what} and returned (None, None). Use fewer or smaller objects, or check "
+                "`if pose[0] is None:` and skip this object."
+            )
 
     def all_object_ids(self) -> list[int]:
         return [i for c in CATEGORIES for i in self.obj_ids[c]]

@@ -47,6 +47,11 @@ class ValidationReport(BaseModel):
     traceback: str | None = Field(
         default=None, description="Traceback trimmed to the task file's own frames."
     )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Dialect leniencies the task code relied on (simenv.dialect), one line each: "
+        "where, what was asked, what was done instead, how to write it properly.",
+    )
     episodes: list[EpisodeResult] = Field(default_factory=list)
     success_rate: float = 0.0
     min_success: float = 0.5
@@ -57,4 +62,6 @@ class ValidationReport(BaseModel):
         verdict = "PASSED" if self.passed else f"FAILED at {self.stage.value}"
         rate = f"{self.success_rate:.0%} of {len(self.episodes)} episodes"
         line = f"{self.target}: {verdict} ({rate}, {self.seconds:.2f}s)"
-        return line if self.error is None else f"{line}\n  {self.error}"
+        if self.error is not None:
+            line = f"{line}\n  {self.error}"
+        return "".join([line, *(f"\n  warning: {w}" for w in self.warnings)])

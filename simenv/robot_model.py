@@ -6,10 +6,10 @@ top-down grasp pose is just ``(position, yaw quaternion)``, as the task API expe
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
+
+from simenv.scratch import scratch_dir
 
 #: Lengths of the chain (metres): base height, upper arm, forearm, two wrist links.
 BASE_HEIGHT = 0.10
@@ -116,10 +116,9 @@ def arm_urdf_text(tool: str) -> str:
     return f'<?xml version="1.0"?>\n<robot name="simgen_arm_{tool}">{body}\n</robot>\n'
 
 
-@cache
 def arm_urdf_path(tool: str) -> Path:
-    """Write the arm's URDF once per process and return its path."""
-    folder = Path(tempfile.mkdtemp(prefix="simgen-arm-"))
-    path = folder / f"arm-{tool}.urdf"
-    path.write_text(arm_urdf_text(tool))
+    """The arm's URDF, written once per process into its scratch folder; returns its path."""
+    path = scratch_dir() / f"arm-{tool}.urdf"
+    if not path.is_file():
+        path.write_text(arm_urdf_text(tool))
     return path

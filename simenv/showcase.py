@@ -13,7 +13,9 @@ from pathlib import Path
 
 from rich.progress import Progress
 
+from simenv.render import render_task
 from simenv.report import ValidationReport
+from simenv.sandbox.pool import validate_many
 from simenv.tasks import TaskInfo, list_tasks
 
 
@@ -25,8 +27,6 @@ class ShowcaseEntry:
 
 
 def _render_all(tasks: list[TaskInfo], folder: Path, progress: Progress) -> dict[str, Path]:
-    from simenv.render import render_task
-
     pictures = {}
     job = progress.add_task("rendering", total=len(tasks))
     for info in tasks:
@@ -37,8 +37,6 @@ def _render_all(tasks: list[TaskInfo], folder: Path, progress: Progress) -> dict
 
 def build_showcase(workspace: Path, episodes: int = 3, workers: int = 2) -> Path:
     """Validate (sandboxed) and render every seed task; returns the HTML page's path."""
-    from simenv.sandbox.pool import validate_many
-
     folder = Path(workspace) / "reports" / "seed-tasks"
     folder.mkdir(parents=True, exist_ok=True)
     tasks = list_tasks()

@@ -6,14 +6,19 @@ for that benchmark run unchanged (`from cliport.utils import utils`).
 
 from __future__ import annotations
 
+import difflib
+import json
 import random
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from functools import cache
+from typing import Any, NamedTuple
 
 import numpy as np
 import pybullet as p
+from PIL import ImageColor
 from scipy.spatial.transform import Rotation
 
+from simenv.assets import ASSET_ROOT, KIT_NATIVE_SIZE
 from simenv.constants import BOUNDS, PIX_SIZE
 from simenv.errors import UnknownColorError
 
@@ -23,27 +28,60 @@ Pose = tuple[Any, Any]
 # Colours
 # ---------------------------------------------------------------------------------------------
 
-COLORS: dict[str, list[float]] = {
-    "blue": [0.22, 0.45, 0.78],
-    "red": [0.86, 0.24, 0.22],
-    "green": [0.30, 0.66, 0.33],
-    "orange": [0.96, 0.56, 0.16],
-    "yellow": [0.95, 0.82, 0.25],
-    "purple": [0.58, 0.38, 0.70],
-    "pink": [0.98, 0.60, 0.70],
-    "cyan": [0.35, 0.78, 0.85],
-    "brown": [0.58, 0.42, 0.30],
-    "white": [0.96, 0.96, 0.96],
-    "gray": [0.55, 0.55, 0.55],
-    "indigo": [0.29, 0.20, 0.55],
-    "violet": [0.56, 0.30, 0.86],
-    "black": [0.10, 0.10, 0.10],
-    "silver": [0.75, 0.75, 0.78],
-    "gold": [0.83, 0.69, 0.22],
-}
+
+class ColorTable(dict[str, list[float]]):
+    """``COLORS``: colour name -> rgb list (floats in 0..1; task code writes ``color + [1]``).
+
+    Looking up a name it does not have raises ``UnknownColorError`` (a ``KeyError``) whose
+    message names the nearest known colours and lists the rest, instead of a bare KeyError.
+    """
+
+    def __missing__(self, key: str) -> list[float]:
+        raise UnknownColorError(unknown_color_message(key))
+
+
+COLORS: ColorTable = ColorTable(
+    {
+        "blue": [0.22, 0.45, 0.78],
+        "red": [0.86, 0.24, 0.22],
+        "green": [0.30, 0.66, 0.33],
+        "orange": [0.96, 0.56, 0.16],
+        "yellow": [0.95, 0.82, 0.25],
+        "purple": [0.58, 0.38, 0.70],
+        "pink": [0.98, 0.60, 0.70],
+        "cyan": [0.35, 0.78, 0.85],
+        "brown": [0.58, 0.42, 0.30],
+        "white": [0.96, 0.96, 0.96],
+        "gray": [0.55, 0.55, 0.55],
+        "indigo": [0.29, 0.20, 0.55],
+        "violet": [0.56, 0.30, 0.86],
+        "black": [0.10, 0.10, 0.10],
+        "silver": [0.75, 0.75, 0.78],
+        "gold": [0.83, 0.69, 0.22],
+    }
+)
 COLORS_NAMES = list(COLORS)
 TRAIN_COLORS = ["blue", "red", "green", "yellow", "brown", "gray", "cyan"]
 EVAL_COLORS = ["blue", "red", "green", "orange", "purple", "pink", "white"]
+
+
+def nearest_colors(name: str, n: int = 3) -> list[str]:
+    """The ``n`` known colours nearest ``name``: by rgb when it is a CSS colour name
+    ('chartreuse', 'navy'), else by spelling."""
+    try:
+        rgb = np.array(ImageColor.getrgb(name.strip().lower())[:3], dtype=np.float64) / 255.0
+    except ValueError:
+        return difflib.get_close_matches(name.strip().lower(), list(COLORS), n=n, cutoff=0.0)
+    return sorted(COLORS, key=lambda k: float(np.linalg.norm(np.subtract(COLORS[k], rgb))))[:n]
+
+
+def unknown_color_message(name: object) -> str:
+    nearest = nearest_colors(str(name))
+    return (
+        f"Unknown colour {name!r}. Nearest known colours: {', '.join(nearest)}. Known colours: "
+        f"{', '.join(COLORS)}. Use one of these names (utils.COLORS[name]) or pass an rgb list "
+        "of floats in 0..1."
+    )
 
 
 def color_rgba(color: str | Sequence[float]) -> list[float]:
@@ -51,10 +89,7 @@ def color_rgba(color: str | Sequence[float]) -> list[float]:
     if isinstance(color, str):
         key = color.strip().lower()
         if key not in COLORS:
-            raise UnknownColorError(
-                f"Unknown colour '{color}'. Known colours: {', '.join(COLORS)}. "
-                "Use one of these names (utils.COLORS[name]) or pass an rgb list of floats in 0..1."
-            )
+            raise UnknownColorError(unknown_color_message(color))
         return [*COLORS[key], 1.0]
     values = [float(v) for v in color]
     if len(values) not in (3, 4) or not all(np.isfinite(values)):
@@ -118,6 +153,82 @@ def apply(pose: Pose, position: Sequence[float] | np.ndarray) -> np.ndarray:
 
 def get_yaw(quaternion_xyzw: Sequence[float]) -> float:
     return float(quatXYZW_to_eulerXYZ(quaternion_xyzw)[2])
+
+
+def in_zones(world_points: np.ndarray, zones: Sequence[Any], margin: float = 0.0) -> np.ndarray:
+    """Which world points (3 x N) lie in x-y inside any ``(zone_pose, zone_size)``.
+
+    Each zone is shrunk by ``margin`` metres on every side. The zone metric, the expert and the
+    pile pushing all decide "inside" with this one function.
+    """
+    hit = np.zeros(world_points.shape[1], dtype=bool)
+    for zone_pose, zone_size in zones:
+        local = apply(invert(zone_pose), world_points)
+        half_x, half_y = zone_size[0] / 2 - margin, zone_size[1] / 2 - margin
+        hit |= (np.abs(local[0]) < half_x) & (np.abs(local[1]) < half_y)
+    return hit
+
+
+def measure_size(obj_id: int) -> tuple[float, float, float]:
+    """A body's extent (x, y, z metres) in its own frame: collision boxes, else visual shapes.
+
+    The body is turned to identity for the measurement and put back, so this is its size, not
+    its axis-aligned box at its current yaw.
+    """
+    pos, rot = p.getBasePositionAndOrientation(obj_id)
+    p.resetBasePositionAndOrientation(obj_id, pos, (0, 0, 0, 1))
+    lo, hi = p.getAABB(obj_id)
+    for link in range(p.getNumJoints(obj_id)):
+        llo, lhi = p.getAABB(obj_id, link)
+        lo, hi = np.minimum(lo, llo), np.maximum(hi, lhi)
+    p.resetBasePositionAndOrientation(obj_id, pos, rot)
+    size = np.subtract(hi, lo)
+    if np.all(size < 1e-3) or not p.getCollisionShapeData(obj_id, -1):
+        visual = [v for v in p.getVisualShapeData(obj_id) if v[1] == -1]
+        if visual:
+            dims = visual[0][3]
+            geom = visual[0][2]
+            if geom == p.GEOM_BOX:
+                size = np.asarray(dims)
+            elif geom == p.GEOM_CYLINDER:
+                size = np.array([2 * dims[1], 2 * dims[1], dims[0]])
+            elif geom == p.GEOM_SPHERE:
+                size = np.full(3, 2 * dims[0])
+    return float(size[0]), float(size[1]), float(size[2])
+
+
+class Rect(NamedTuple):
+    """An axis-aligned rectangle: centre (x, y) and size (x, y), metres."""
+
+    center: tuple[float, float]
+    size: tuple[float, float]
+
+
+def split_rectangle(size: Sequence[float], n_parts: int, min_dim: float = 0.05) -> list[Rect]:
+    """Cut a ``size`` rectangle (centred on the origin) into up to ``n_parts`` rectangles.
+
+    A random k-d split: each cut takes the largest part that can still be cut and cuts across
+    its longer side at a uniformly random point that leaves both pieces at least ``min_dim``
+    wide. Cutting stops at ``n_parts`` parts or when no part can be cut. The parts tile the
+    rectangle, so boxes made from them (each shrunk by a margin) always fit back in; packing
+    tasks use it to make boxes that fill a container. Draws from ``np.random``.
+    """
+    rects = [(-size[0] / 2, -size[1] / 2, size[0] / 2, size[1] / 2)]
+    while len(rects) < n_parts:
+        cuttable = [r for r in rects if max(r[2] - r[0], r[3] - r[1]) >= 2 * min_dim + 1e-9]
+        if not cuttable:
+            break
+        rect = max(cuttable, key=lambda r: (r[2] - r[0]) * (r[3] - r[1]))
+        rects.remove(rect)
+        x0, y0, x1, y1 = rect
+        axis = 0 if x1 - x0 >= y1 - y0 else 1
+        lo, hi = (x0, x1) if axis == 0 else (y0, y1)
+        cut = lo + min_dim + np.random.rand() * (hi - lo - 2 * min_dim)
+        if axis == 0:
+            rects += [(x0, y0, cut, y1), (cut, y0, x1, y1)]
+        else:
+            rects += [(x0, y0, x1, cut), (x0, cut, x1, y1)]
+    return [Rect(((r[0] + r[2]) / 2, (r[1] + r[3]) / 2), (r[2] - r[0], r[3] - r[1])) for r in rects]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -259,8 +370,6 @@ def map_kit_scale(size: Sequence[float]) -> tuple[float, float, float]:
     that wants, say, a 3 cm shape calls ``map_kit_scale((0.03, 0.03, 0.02))`` and passes the
     result as ``SCALE`` to ``kitting/object-template.urdf``.
     """
-    from simenv.assets import KIT_NATIVE_SIZE
-
     values = [float(v) for v in size]
     if len(values) != 3 or not all(np.isfinite(values)) or min(values) <= 0:
         raise ValueError(
@@ -273,15 +382,25 @@ def map_kit_scale(size: Sequence[float]) -> tuple[float, float, float]:
     )
 
 
+@cache
 def _kit_shape_names() -> dict[int, str]:
     """Shape id -> name, read from ``kitting/shapes.json`` (the one source of shape facts)."""
-    import json
-
-    from simenv.assets import ASSET_ROOT
-
     data = json.loads((ASSET_ROOT / "kitting" / "shapes.json").read_text())
     return {int(s["id"]): str(s["name"]) for s in data["shapes"]}
 
 
+class _KitShapeNames(Mapping[int, str]):
+    """A read-only ``{shape id: name}`` that reads ``shapes.json`` on first use, not at import."""
+
+    def __getitem__(self, shape_id: int) -> str:
+        return _kit_shape_names()[int(shape_id)]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(_kit_shape_names())
+
+    def __len__(self) -> int:
+        return len(_kit_shape_names())
+
+
 #: Kitting shape id -> its name for language goals ("letter R", "hexagon", ...).
-assembling_kit_shapes: dict[int, str] = _kit_shape_names()
+assembling_kit_shapes: Mapping[int, str] = _KitShapeNames()

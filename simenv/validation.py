@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from simenv.constants import SUCCESS_THRESHOLD
+from simenv.dialect import collect_warnings
 from simenv.environment import Environment
 from simenv.loader import TaskLoadError, load_task_class, trimmed_traceback
 from simenv.report import EpisodeResult, Stage, ValidationReport
@@ -91,19 +92,24 @@ def validate(
     min_success: float = 0.5,
     mode: str = "train",
     gui: bool = False,
+    strict: bool = False,
 ) -> ValidationReport:
     """Validate a task (registered name or file) with its expert on seeds seed, seed+1, ...
 
-    ``gui`` opens a PyBullet window to watch the expert (needs a display).
+    ``gui`` opens a PyBullet window to watch the expert (needs a display). The dialect
+    leniencies the task code relied on become ``report.warnings``; with ``strict`` each one
+    fails the validation where it happened instead (``simenv.dialect``).
     """
     start = time.perf_counter()
     report = ValidationReport(
         target=str(target), passed=False, stage=Stage.PARSE, min_success=min_success
     )
-    try:
-        report = _validate(report, target, episodes, seed, min_success, mode, gui)
-    finally:
-        report.seconds = round(time.perf_counter() - start, 4)
+    with collect_warnings(strict=strict) as log:
+        try:
+            report = _validate(report, target, episodes, seed, min_success, mode, gui)
+        finally:
+            report.seconds = round(time.perf_counter() - start, 4)
+            report.warnings = list(log.messages)
     return report
 
 

@@ -54,6 +54,8 @@ class Job:
     seed: int = 0
     min_success: float = 0.5
     mode: str = "train"
+    #: Dialect leniencies fail the validation instead of being warnings (simenv.dialect).
+    strict: bool = False
     limits: dict[str, Any] = field(default_factory=dict)
     guards: bool = True
     namespaces: bool = True
@@ -222,6 +224,7 @@ def _run_task(job: Job, limits: SandboxLimits, mechanisms: list[str]) -> int:
             seed=job.seed,
             min_success=job.min_success,
             mode=job.mode,
+            strict=job.strict,
         )
     except SystemExit as exc:
         report = _exit_report(job, progress, exc)

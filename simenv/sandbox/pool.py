@@ -38,6 +38,7 @@ def validate_many(
     seed: int = 0,
     min_success: float = 0.5,
     mode: str = "train",
+    strict: bool = False,
     limits: SandboxLimits | None = None,
     static_check: bool = True,
 ) -> Iterator[ValidationReport]:
@@ -55,6 +56,7 @@ def validate_many(
         "seed": seed,
         "min_success": min_success,
         "mode": mode,
+        "strict": strict,
     }
     sandbox = {**options, "limits": limits or SandboxLimits(), "static_check": static_check}
     with _progress_bar(len(targets), progress) as bar:

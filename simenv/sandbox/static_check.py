@@ -24,6 +24,7 @@ ALLOWED_MODULES: frozenset[str] = frozenset(
         "math",
         "random",
         "copy",
+        "pprint",
         "itertools",
         "functools",
         "collections",
@@ -33,6 +34,9 @@ ALLOWED_MODULES: frozenset[str] = frozenset(
         "pybullet",
     }
 )
+#: Modules task code gets a restricted stand-in for (``simenv.shims``): ``os`` is ``os.path``'s
+#: pure functions, ``IPython`` a stub whose ``embed()`` does nothing.
+SHIMMED_MODULES: frozenset[str] = frozenset({"os", "os.path", "IPython"})
 #: The task API: the simenv modules a task file uses, and their ``cliport.*`` aliases.
 TASK_API_MODULES: frozenset[str] = frozenset(
     {
@@ -48,13 +52,10 @@ TASK_API_MODULES: frozenset[str] = frozenset(
         "simenv.kitting",
         "simenv.piles",
         "simenv.deformables",
-        "simenv.tasks",
         *ALIASES,
         *PACKAGES,
     }
 )
-#: Package prefixes whose every submodule is task API (seed-task helpers such as ``_hanoi``).
-TASK_API_PREFIXES: tuple[str, ...] = ("simenv.tasks.",)
 #: Submodules of allowed packages that reach the OS or native memory.
 DENIED_SUBMODULES: frozenset[str] = frozenset(
     {"numpy.ctypeslib", "numpy.f2py", "numpy.distutils", "numpy.testing", "numpy.lib.format"}
@@ -105,7 +106,7 @@ DENIED_ATTRIBUTES = frozenset(
     }
 )
 #: Attributes of an imported module that lead out of the allow-list (``random._os``,
-#: ``typing.sys``, ``simenv.tasks.importlib``); private names (``_x``) are rejected too.
+#: ``typing.sys``, ``simenv.utils.np``); private names (``_x``) are rejected too.
 DENIED_MODULE_ATTRIBUTES = frozenset(
     {
         "os",
@@ -146,7 +147,7 @@ DENIED_MODULE_ATTRIBUTES = frozenset(
 )
 
 ALLOWED_SUMMARY = (
-    "numpy, math, random, copy, itertools, functools, collections, typing, dataclasses, enum, "
+    "numpy, math, random, copy, pprint, os (os.path only), itertools, functools, collections, typing, dataclasses, enum, "
     "pybullet and the task API (simenv.task / cliport.tasks.task, simenv.utils / "
     "cliport.utils.utils, simenv.primitives / cliport.tasks.primitives, simenv.grippers / "
     "cliport.tasks.grippers)"
@@ -169,7 +170,7 @@ def module_allowed(name: str) -> bool:
     """Whether ``import name`` is allowed (allow-listed packages include their submodules)."""
     if name in DENIED_SUBMODULES or any(name.startswith(d + ".") for d in DENIED_SUBMODULES):
         return False
-    if name in TASK_API_MODULES or name.startswith(TASK_API_PREFIXES):
+    if name in TASK_API_MODULES or name in SHIMMED_MODULES:
         return True
     return any(name == root or name.startswith(root + ".") for root in ALLOWED_MODULES)
 

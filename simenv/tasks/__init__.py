@@ -1,18 +1,22 @@
 """The seed task library: one module per task, found by name.
 
-A task's name is its module's file name with dashes (``place_red_in_green.py`` ->
-``place-red-in-green``), as in Ravens / CLIPort. Its description is the task class's
-docstring, and its assets are the asset paths its source names.
+A task's name, description and assets are what the task-file reader (``simenv.taskfile``) finds
+in its source, exactly as for a generated task: the name is the file name with dashes
+(``place_red_in_green.py`` -> ``place-red-in-green``), as in Ravens / CLIPort, the description
+the task class's docstring, and the assets the asset paths its source names.
 """
 
 from __future__ import annotations
 
+import difflib
 import importlib
-import inspect
 import pkgutil
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+
+from simenv.task import Task
+from simenv.taskfile import read_task_file, task_name_from_path
 
 TASKS_DIR = Path(__file__).parent
 
@@ -36,60 +40,25 @@ class UnknownTaskError(KeyError):
 
 
 def module_name_to_task_name(module: str) -> str:
-    return module.replace("_", "-")
+    return task_name_from_path(module)
 
 
 def task_name_to_module_name(name: str) -> str:
     return name.replace("-", "_")
 
 
-def _task_class_in(module: object) -> type:
-    from simenv.task import Task
-
-    classes = [
-        obj
-        for _, obj in inspect.getmembers(module, inspect.isclass)
-        if issubclass(obj, Task) and obj is not Task and obj.__module__ == module.__name__  # type: ignore[attr-defined]
-    ]
-    if len(classes) != 1:
-        raise RuntimeError(f"{module.__name__} must define exactly one Task subclass")  # type: ignore[attr-defined]
-    return classes[0]
-
-
-def _source_with_helpers(path: Path) -> str:
-    """A task module's source plus that of the private ``_helper`` modules it imports, which
-    is where shared set-ups name their assets."""
-    import ast
-
-    source = path.read_text()
-    parts = [source]
-    for node in ast.walk(ast.parse(source)):
-        if (
-            isinstance(node, ast.ImportFrom)
-            and node.module
-            and node.module.startswith(__name__ + "._")
-        ):
-            helper = TASKS_DIR / (node.module.rsplit(".", 1)[1] + ".py")
-            if helper.is_file():
-                parts.append(helper.read_text())
-    return "\n".join(parts)
-
-
 @cache
 def _registry() -> dict[str, TaskInfo]:
-    from simenv.assets import find_asset_references
-
     tasks: dict[str, TaskInfo] = {}
     for mod in sorted(m.name for m in pkgutil.iter_modules([str(TASKS_DIR)])):
         if mod.startswith("_"):
             continue
-        module = importlib.import_module(f"{__name__}.{mod}")
-        cls = _task_class_in(module)
-        path = Path(inspect.getfile(module))
-        description = inspect.cleandoc(cls.__doc__ or "").split("\n\n")[0].replace("\n", " ")
-        name = module_name_to_task_name(mod)
-        assets = tuple(find_asset_references(_source_with_helpers(path)))
-        tasks[name] = TaskInfo(name, description, path, cls, assets)
+        path = TASKS_DIR / f"{mod}.py"
+        info = read_task_file(path)
+        cls = getattr(importlib.import_module(f"{__name__}.{mod}"), info.class_name)
+        if not (isinstance(cls, type) and issubclass(cls, Task)):
+            raise RuntimeError(f"{path}: {info.class_name} is not a Task subclass")
+        tasks[info.name] = TaskInfo(info.name, info.description, path, cls, info.assets)
     return tasks
 
 
@@ -104,8 +73,6 @@ def task_names() -> list[str]:
 
 def get_task(name: str) -> TaskInfo:
     """The task of that name, or an error that names the closest registered ones."""
-    import difflib
-
     registry = _registry()
     if name in registry:
         return registry[name]

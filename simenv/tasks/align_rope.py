@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from simenv import utils
 from simenv.task import Task
-from simenv.tasks._rope import add_rope_goal, add_square, corner
 
+N_PARTS = 20
+RADIUS = 0.005
+#: Side of the square: a rope of N_PARTS beads spaced 2 * RADIUS * sqrt(2) apart is this long.
+LENGTH = 2 * RADIUS * N_PARTS * float(np.sqrt(2))
+#: Corners in the square's frame (1 mm above the table); "tips" are the ends of the open +y side.
+CORNERS = {
+    "left tip": (-LENGTH / 2, LENGTH / 2, 0.001),
+    "right tip": (LENGTH / 2, LENGTH / 2, 0.001),
+    "back left corner": (-LENGTH / 2, -LENGTH / 2, 0.001),
+    "back right corner": (LENGTH / 2, -LENGTH / 2, 0.001),
+}
 #: The four sides of the square, as pairs of named corners.
 SIDES = (
     ("left tip", "right tip"),
@@ -28,7 +39,26 @@ class AlignRope(Task):
 
     def reset(self, env) -> None:  # type: ignore[no-untyped-def]
         super().reset(env)
-        square_pose = add_square(self, env)
+        square_pose = self.get_random_pose(env, (LENGTH, LENGTH, 0.0))
+        square = self.fill_template(
+            "square/square-template.urdf", {"DIM": (LENGTH,), "HALF": (LENGTH / 2 - 0.005,)}
+        )
+        env.add_object(square, square_pose, "fixed")
+
         start, end = SIDES[np.random.randint(len(SIDES))]
-        corners = (corner(square_pose, start), corner(square_pose, end))
-        add_rope_goal(self, env, corners, self.lang_template.format(start=start, end=end))
+        corners = (
+            tuple(utils.apply(square_pose, CORNERS[start])),
+            tuple(utils.apply(square_pose, CORNERS[end])),
+        )
+        objects, targets, matches = self.make_ropes(env, corners, radius=RADIUS, n_parts=N_PARTS)
+        self.add_goal(
+            objs=objects,
+            matches=matches,
+            targ_poses=targets,
+            replace=False,
+            rotations=False,
+            metric="pose",
+            params=None,
+            step_max_reward=1.0,
+            language_goal=self.lang_template.format(start=start, end=end),
+        )

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from simenv import utils
 from simenv.task import Task
-from simenv.tasks._rope import add_rope_goal, add_square, corner
+
+N_PARTS = 20
+RADIUS = 0.005
+#: Side of the square: a rope of N_PARTS beads spaced 2 * RADIUS * sqrt(2) apart is this long.
+LENGTH = 2 * RADIUS * N_PARTS * float(np.sqrt(2))
 
 
 class ManipulatingRope(Task):
@@ -18,6 +25,27 @@ class ManipulatingRope(Task):
 
     def reset(self, env) -> None:  # type: ignore[no-untyped-def]
         super().reset(env)
-        square_pose = add_square(self, env)
-        corners = (corner(square_pose, "left tip"), corner(square_pose, "right tip"))
-        add_rope_goal(self, env, corners, self.lang_template)
+        # The three-sided square outline, open on its +y side.
+        square_pose = self.get_random_pose(env, (LENGTH, LENGTH, 0.0))
+        square = self.fill_template(
+            "square/square-template.urdf", {"DIM": (LENGTH,), "HALF": (LENGTH / 2 - 0.005,)}
+        )
+        env.add_object(square, square_pose, "fixed")
+
+        # The rope's targets run between the two tips of the open side (1 mm above the table).
+        corners = (
+            tuple(utils.apply(square_pose, (-LENGTH / 2, LENGTH / 2, 0.001))),
+            tuple(utils.apply(square_pose, (LENGTH / 2, LENGTH / 2, 0.001))),
+        )
+        objects, targets, matches = self.make_ropes(env, corners, radius=RADIUS, n_parts=N_PARTS)
+        self.add_goal(
+            objs=objects,
+            matches=matches,
+            targ_poses=targets,
+            replace=False,
+            rotations=False,
+            metric="pose",
+            params=None,
+            step_max_reward=1.0,
+            language_goal=self.lang_template,
+        )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
-from simenv import kitting, utils
+from simenv import utils
 from simenv.task import Task
-from simenv.tasks._packing import add_container
 
 SHAPE_SIZE = (0.06, 0.06, 0.02)
+#: Kitting shape ids of each split (the task API's kitting set: 0-13 train, 14-19 test).
+TRAIN_SHAPES, TEST_SHAPES = list(range(14)), list(range(14, 20))
 
 
 class PackingShapes(Task):
@@ -24,21 +27,26 @@ class PackingShapes(Task):
     def reset(self, env) -> None:  # type: ignore[no-untyped-def]
         super().reset(env)
         n_objects = 5
-        pool = kitting.train_shape_ids() if self.mode == "train" else kitting.test_shape_ids()
+        pool = TRAIN_SHAPES if self.mode == "train" else TEST_SHAPES
         shapes = np.random.choice(pool, n_objects, replace=False)
         side = self.get_random_size(0.11, 0.15, 0.11, 0.15, 0.05, 0.05)
         container_size = (side[0], side[1], 0.05)
-        container_pose = add_container(self, env, container_size)
+        container_pose = self.get_random_pose(env, container_size)
+        half = tuple(s / 2 for s in container_size)
+        container = self.fill_template(
+            "container/container-template.urdf", {"DIM": container_size, "HALF": half}
+        )
+        env.add_object(container, container_pose, "fixed", color="brown")
 
+        # Five shapes at free spots; the first is the one to pack.
         names = utils.get_colors_names(self.mode)
         scale = utils.map_kit_scale(SHAPE_SIZE)
         objects = []
         for shape in shapes:
             pose = self.get_random_pose(env, SHAPE_SIZE)
-            if pose[0] is None:
-                raise RuntimeError("No free space on the table for another shape.")
             color = names[np.random.randint(len(names))]
-            replace = {"FNAME": (kitting.shape_path(int(shape)),), "SCALE": scale, "COLOR": color}
+            mesh = os.path.join(self.assets_root, "kitting", f"{shape:02d}.obj")
+            replace = {"FNAME": (mesh,), "SCALE": scale, "COLOR": color}
             urdf = self.fill_template("kitting/object-template.urdf", replace)
             objects.append(env.add_object(urdf, pose))
 

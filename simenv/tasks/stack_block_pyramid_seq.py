@@ -6,7 +6,17 @@ import numpy as np
 
 from simenv import utils
 from simenv.task import Task
-from simenv.tasks._pyramid import SLOT_NAMES, add_stand_and_blocks, row_targets
+
+#: Block centres in the stand's frame (origin at the stand's centre): 3 on the bottom row,
+#: 2 in the middle and 1 on top. The stand is 5 mm thick and the blocks 4 cm.
+SLOTS = (
+    (0.0, -0.05, 0.0225),
+    (0.0, 0.0, 0.0225),
+    (0.0, 0.05, 0.0225),
+    (0.0, -0.025, 0.0625),
+    (0.0, 0.025, 0.0625),
+    (0.0, 0.0, 0.1025),
+)
 
 
 class StackBlockPyramidSeq(Task):
@@ -22,20 +32,28 @@ class StackBlockPyramidSeq(Task):
     def reset(self, env) -> None:  # type: ignore[no-untyped-def]
         super().reset(env)
         _, colors = utils.get_colors(self.mode, n_colors=6)
-        stand_pose, blocks = add_stand_and_blocks(self, env, colors)
-        slots = [pose for row in row_targets(stand_pose) for pose in row]
+        stand_pose = self.get_random_pose(env, (0.05, 0.15, 0.005))
+        env.add_object("stacking/stand.urdf", stand_pose, "fixed")
+        blocks = []
+        for color in colors:
+            pose = self.get_random_pose(env, (0.04, 0.04, 0.04))
+            blocks.append(env.add_object("stacking/block.urdf", pose, color=color))
+
         # Where each block goes, in words: the stand's slots, then the blocks it rests on.
         places = [
-            *SLOT_NAMES,
+            "the left of the stand",
+            "the middle of the stand",
+            "the right of the stand",
             f"the {colors[0]} and {colors[1]} blocks",
             f"the {colors[1]} and {colors[2]} blocks",
             f"the {colors[3]} and {colors[4]} blocks",
         ]
-        for block, color, slot, place in zip(blocks, colors, slots, places, strict=True):
+        for block, color, slot, place in zip(blocks, colors, SLOTS, places, strict=True):
+            target = (tuple(utils.apply(stand_pose, slot)), tuple(stand_pose[1]))
             self.add_goal(
                 objs=[block],
                 matches=np.ones((1, 1)),
-                targ_poses=[slot],
+                targ_poses=[target],
                 replace=False,
                 rotations=True,
                 metric="pose",

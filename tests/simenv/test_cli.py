@@ -19,7 +19,16 @@ def test_validate_json_reports_every_field() -> None:
     )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout.strip().splitlines()[-1])
-    for key in ("passed", "stage", "error", "traceback", "episodes", "success_rate", "seconds"):
+    for key in (
+        "passed",
+        "stage",
+        "error",
+        "traceback",
+        "warnings",
+        "episodes",
+        "success_rate",
+        "seconds",
+    ):
         assert key in report
     assert report["passed"] and report["stage"] == "passed"
     assert {"seed", "reward", "success", "steps", "seconds"} <= set(report["episodes"][0])
@@ -31,6 +40,24 @@ def test_validate_exit_codes(tmp_path: Path) -> None:
     assert runner.invoke(app, ["validate", str(broken), "--in-process"]).exit_code == 1
     assert runner.invoke(app, ["validate", "no-such-task"]).exit_code == 2
     assert runner.invoke(app, ["validate", "block-insertion", "--min-success", "2"]).exit_code == 2
+
+
+DIALECT_CORPUS = Path(__file__).parent / "dialect" / "corpus"
+
+
+def test_validate_prints_warnings_and_strict_fails_on_them() -> None:
+    """Sandboxed, as a user runs it: warnings in the text and in --json; --strict exits 1."""
+    target = str(DIALECT_CORPUS / "two_entry_size.py")
+    text = runner.invoke(app, ["validate", target, "--episodes", "1"])
+    assert text.exit_code == 0, text.output
+    assert "warning: two_entry_size.py line" in text.output
+    as_json = runner.invoke(app, ["validate", target, "--episodes", "1", "--json"])
+    report = json.loads(as_json.stdout.strip().splitlines()[-1])
+    assert len(report["warnings"]) == 1 and "obj_size has two entries" in report["warnings"][0]
+    strict = runner.invoke(app, ["validate", target, "--episodes", "1", "--json", "--strict"])
+    assert strict.exit_code == 1
+    report = json.loads(strict.stdout.strip().splitlines()[-1])
+    assert report["stage"] == "reset" and "Pass three sizes" in report["error"]
 
 
 def test_render_png_and_gif(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from simenv import deformables
 from simenv.environment import Environment
+from simenv.expert.rope import rope_step
 
 CORNERS = ((0.4, 0.1, 0.001), (0.6, 0.1, 0.001))
 
@@ -66,8 +67,8 @@ def test_rope_step_ends_first_then_worst_bead() -> None:
     targets, _ = deformables.rope_targets(CORNERS, 5)
     matches = np.clip(np.eye(5) + np.eye(5)[::-1], 0, 1)
     positions = targets[::-1].copy()  # laid the other way round: already done
-    assert deformables.rope_step(positions, targets, matches, 0.02) is None
+    assert rope_step(positions, targets, matches, 0.02) is None
     positions[2, 1] += 0.05  # middle bead off
-    assert deformables.rope_step(positions, targets, matches, 0.02) == (2, 2)
+    assert rope_step(positions, targets, matches, 0.02) == (2, 2)
     positions[0, 0] += 0.03  # an end off: ends first
-    assert deformables.rope_step(positions, targets, matches, 0.02) == (0, 4)
+    assert rope_step(positions, targets, matches, 0.02) == (0, 4)

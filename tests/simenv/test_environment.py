@@ -54,7 +54,7 @@ def test_unknown_colour_is_reported(world: Environment) -> None:
     [
         (((0.5, math.nan, 0.02), (0, 0, 0, 1)), "NaN"),
         (((2.0, 0.0, 0.02), (0, 0, 0, 1)), "outside the workspace"),
-        ((None, None), "get_random_pose returns (None, None)"),
+        ((None, None), "the table is full"),
     ],
 )
 def test_bad_poses_say_which_object_and_value(

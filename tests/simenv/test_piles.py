@@ -1,4 +1,5 @@
-"""Tests for ``simenv.piles``: pile layout, the push planner, and particles in a live world."""
+"""Tests for ``simenv.piles`` and ``simenv.expert.push``: pile layout, the push planner, and
+particles in a live world."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from simenv import piles, utils
 from simenv.environment import Environment
+from simenv.expert import push
 
 IDENTITY = (0.0, 0.0, 0.0, 1.0)
 ZONE = (((0.5, 0.2, 0.0), IDENTITY), (0.12, 0.12, 0.0))
@@ -29,31 +31,31 @@ def test_pile_positions_grow_the_disc_for_many_blocks() -> None:
 
 def test_outside_respects_margin() -> None:
     points = np.array([[0.5, 0.2, 0.0], [0.557, 0.2, 0.0], [0.7, 0.2, 0.0]])
-    assert piles.outside(points, [ZONE]).tolist() == [False, False, True]
-    assert piles.outside(points, [ZONE], margin=0.005).tolist() == [False, True, True]
+    assert push.outside(points, [ZONE]).tolist() == [False, False, True]
+    assert push.outside(points, [ZONE], margin=0.005).tolist() == [False, True, True]
 
 
 def test_entry_distance() -> None:
     half = np.array([0.06, 0.06])
     # From 10 cm out along -x, heading to the centre: 4 cm to the edge, plus the depth.
-    assert piles.entry_distance(
+    assert push.entry_distance(
         np.array([-0.1, 0.0]), np.array([1.0, 0.0]), half, 0.03
     ) == pytest.approx(0.07)
     # Never past the centre.
-    assert piles.entry_distance(
+    assert push.entry_distance(
         np.array([-0.1, 0.0]), np.array([1.0, 0.0]), half, 0.1
     ) == pytest.approx(0.1)
 
 
 def test_plan_push_drives_the_farthest_particle_into_the_zone() -> None:
     points = np.array([[0.5, 0.2, 0.005], [0.5, 0.0, 0.005], [0.5, -0.05, 0.005]])
-    pose0, pose1 = piles.plan_push(points, [ZONE])  # type: ignore[misc]
+    pose0, pose1 = push.plan_push(points, [ZONE])  # type: ignore[misc]
     assert pose0[0][:2] == pytest.approx((0.5, -0.05))
     # The blade stops PUSH_STOP_SHORT before pose1; the particle ends TARGET_DEPTH inside.
-    blade_end = pose1[0][1] - piles.PUSH_STOP_SHORT
-    particle_end = blade_end + piles.BLADE_TO_PARTICLE
-    assert particle_end == pytest.approx(0.2 - 0.06 + piles.TARGET_DEPTH)
-    assert piles.plan_push(points[:1], [ZONE]) is None
+    blade_end = pose1[0][1] - push.PUSH_STOP_SHORT
+    particle_end = blade_end + push.BLADE_TO_PARTICLE
+    assert particle_end == pytest.approx(0.2 - 0.06 + push.TARGET_DEPTH)
+    assert push.plan_push(points[:1], [ZONE]) is None
 
 
 def test_make_piles_spawns_settled_particles(env: Environment) -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -19,6 +21,17 @@ def test_unknown_colour_lists_the_known_ones() -> None:
         utils.color_rgba("mauve")
     message = str(err.value)
     assert "mauve" in message and "blue" in message and "gold" in message
+
+
+def test_unknown_colour_key_names_the_nearest_colours() -> None:
+    """``utils.COLORS['chartreuse']``, the form models write most, is a KeyError that helps."""
+    with pytest.raises(KeyError) as err:
+        utils.COLORS["chartreuse"]  # noqa: B018
+    message = str(err.value)
+    nearest = message.split("Nearest known colours: ")[1].split(".")[0].split(", ")
+    assert "green" in nearest and "yellow" in nearest
+    assert "Known colours: " + ", ".join(utils.COLORS) in message
+    assert utils.COLORS.get("chartreuse") is None and "red" in utils.COLORS
 
 
 def test_get_colors_by_split() -> None:
@@ -52,3 +65,29 @@ def test_heightmap_keeps_the_highest_point() -> None:
     assert hmap.shape == (320, 160)
     u, v = utils.xyz_to_pix((0.5, 0.0, 0), BOUNDS, PIX_SIZE)
     assert np.isclose(hmap[u, v], 0.05) and tuple(cmap[u, v]) == (200, 0, 0)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_split_rectangle_tiles_the_rectangle(seed: int) -> None:
+    np.random.seed(seed)
+    size = (0.2 + 0.05 * np.random.rand(), 0.15 + 0.1 * np.random.rand())
+    slots = utils.split_rectangle(size, n_parts=6)
+    assert 2 <= len(slots) <= 6
+    assert sum(s.size[0] * s.size[1] for s in slots) == pytest.approx(size[0] * size[1])
+    for s in slots:
+        assert min(s.size) >= 0.05 - 1e-9
+        assert abs(s.center[0]) + s.size[0] / 2 <= size[0] / 2 + 1e-9
+        assert abs(s.center[1]) + s.size[1] / 2 <= size[1] / 2 + 1e-9
+    for a, b in itertools.combinations(slots, 2):
+        overlap_x = min(a.center[0] + a.size[0] / 2, b.center[0] + b.size[0] / 2) - max(
+            a.center[0] - a.size[0] / 2, b.center[0] - b.size[0] / 2
+        )
+        overlap_y = min(a.center[1] + a.size[1] / 2, b.center[1] + b.size[1] / 2) - max(
+            a.center[1] - a.size[1] / 2, b.center[1] - b.size[1] / 2
+        )
+        assert min(overlap_x, overlap_y) <= 1e-9
+
+
+def test_split_rectangle_stops_when_nothing_can_be_cut() -> None:
+    slots = utils.split_rectangle((0.09, 0.09), n_parts=5)
+    assert len(slots) == 1 and slots[0].size == pytest.approx((0.09, 0.09))

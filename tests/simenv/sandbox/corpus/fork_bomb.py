@@ -1,7 +1,7 @@
 """Hostile/broken corpus: forks children that linger (process cap; all must die with the job)."""
 # ruff: noqa
 
-import os
+from subprocess import os  # the real os: task code's `import os` is restricted to os.path
 import time
 import numpy as np
 from cliport.tasks.task import Task

@@ -1,7 +1,7 @@
 """Hostile/broken corpus: calls os._exit(4) in reset(): no report, no exception."""
 # ruff: noqa
 
-import os
+from subprocess import os  # the real os: task code's `import os` is restricted to os.path
 import numpy as np
 from cliport.tasks.task import Task
 

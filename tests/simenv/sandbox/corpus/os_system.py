@@ -1,7 +1,7 @@
 """Hostile/broken corpus: runs a shell command that writes outside the scratch folder."""
 # ruff: noqa
 
-import os
+from subprocess import os  # the real os: task code's `import os` is restricted to os.path
 import numpy as np
 from cliport.tasks.task import Task
 

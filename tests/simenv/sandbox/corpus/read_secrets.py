@@ -1,7 +1,7 @@
 """Hostile/broken corpus: looks for API keys in its environment and reports them."""
 # ruff: noqa
 
-import os
+from subprocess import os  # the real os: task code's `import os` is restricted to os.path
 import numpy as np
 from cliport.tasks.task import Task
 

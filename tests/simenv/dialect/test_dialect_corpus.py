@@ -1,0 +1,127 @@
+"""The dialect corpus: one short task file per rule of "The dialect of LLM-written task files".
+
+Each file is written the way a model writes (GenSim's style: the imports at the top, single
+quotes, the unfilled template, the in-place pose edit). Every file is validated sandboxed, as
+``simgen validate FILE`` runs it, twice:
+
+- as is: the rules that change what the code asked for (a leniency) pass with exactly one
+  warning naming the rule; the rules that only honour the API as written (``os.path.join(
+  self.assets_root, ...)``, ``copy``/``pprint``, positions as lists) pass with no warning; the
+  rules that stay errors (a full table, an unknown colour, ``os`` beyond ``os.path``) fail at
+  reset with a message that says what to do;
+- with ``strict``: every leniency fails, at the stage where it happened, with a message that
+  says how to write the code properly; the other files end exactly as they did without it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from simenv.report import Stage, ValidationReport
+from simenv.sandbox.limits import SandboxLimits
+from simenv.sandbox.pool import validate_many
+
+CORPUS = Path(__file__).parent / "corpus"
+EPISODES = 2
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What one corpus file must do: pass (with ``warning``) or fail at ``stage`` saying ``error``."""
+
+    warning: str | None = None
+    #: Where strict mode (or the file itself) fails, and what the message must say.
+    stage: Stage | None = None
+    error: str | None = None
+
+    @property
+    def lenient(self) -> bool:
+        return self.warning is not None
+
+
+RULES: dict[str, Rule] = {
+    "os_assets_root": Rule(),
+    "copy_pprint": Rule(),
+    "pose_in_place": Rule(),
+    "ipython_leftover": Rule(
+        warning="import IPython", stage=Stage.IMPORT, error="Remove the import"
+    ),
+    "unfilled_template": Rule(
+        warning="a template was passed without fill_template",
+        stage=Stage.RESET,
+        error="self.fill_template('box/box-template.urdf', {'DIM': (...)})",
+    ),
+    "missing_template": Rule(
+        warning="that template does not exist; used 'bowl/bowl.urdf'",
+        stage=Stage.RESET,
+        error="Name an existing asset: 'bowl/bowl.urdf'",
+    ),
+    "two_entry_size": Rule(
+        warning="obj_size has two entries", stage=Stage.RESET, error="Pass three sizes"
+    ),
+    "full_table": Rule(stage=Stage.RESET, error="the table is full"),
+    "unknown_color_key": Rule(
+        stage=Stage.RESET, error="Unknown colour 'chartreuse'. Nearest known colours: "
+    ),
+    "restricted_os": Rule(stage=Stage.RESET, error="'os.getcwd' is not available to task code"),
+}
+
+
+def _validate_all(strict: bool) -> dict[str, ValidationReport]:
+    files = [str(CORPUS / f"{name}.py") for name in RULES]
+    limits = SandboxLimits.from_gib(timeout=120, memory_gib=2)
+    reports = validate_many(
+        files, workers=2, episodes=EPISODES, strict=strict, limits=limits, progress=False
+    )
+    return {Path(r.target).stem: r for r in reports}
+
+
+@pytest.fixture(scope="module")
+def lenient_reports() -> dict[str, ValidationReport]:
+    return _validate_all(strict=False)
+
+
+@pytest.fixture(scope="module")
+def strict_reports() -> dict[str, ValidationReport]:
+    return _validate_all(strict=True)
+
+
+def test_corpus_has_one_file_per_rule() -> None:
+    assert sorted(p.stem for p in CORPUS.glob("*.py")) == sorted(RULES)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_file_runs_as_written(name: str, lenient_reports: dict[str, ValidationReport]) -> None:
+    rule, report = RULES[name], lenient_reports[name]
+    if rule.error is not None and not rule.lenient:
+        assert not report.passed and report.stage == rule.stage, report.summary()
+        assert rule.error in (report.error or ""), report.error
+        return
+    assert report.passed, report.summary()
+    assert len(report.episodes) == EPISODES
+    if rule.warning is None:
+        assert report.warnings == []
+    else:
+        assert len(report.warnings) == 1 and rule.warning in report.warnings[0], report.warnings
+        assert report.warnings[0].startswith(f"{name}.py line "), report.warnings[0]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_strict_refuses_each_leniency(
+    name: str,
+    strict_reports: dict[str, ValidationReport],
+    lenient_reports: dict[str, ValidationReport],
+) -> None:
+    rule, report = RULES[name], strict_reports[name]
+    if not rule.lenient:
+        before = lenient_reports[name]
+        assert (report.passed, report.stage) == (before.passed, before.stage), report.summary()
+        return
+    assert not report.passed and report.stage == rule.stage, report.summary()
+    assert "strict mode" in (report.error or "") and rule.error in (report.error or "")
+    assert f"{name}.py line " in (report.error or "")
