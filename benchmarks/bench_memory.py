@@ -11,7 +11,9 @@ colours, objects, places), so the seeds must be found among many plausible distr
   plain, with a broad filter (answered from the nearest 50) and with a selective one (answered
   by Chroma's metadata filter); target: median under 30 ms for plain search;
 - top-1 / top-3 hit rates of the labelled queries (tests/memory/retrieval_queries.json) over the
-  seed tasks alone (the quality figure), and among the N distractors (a stress figure: the
+  seed tasks alone (the quality figure; target top-3 >= 90%, the retrieval test's gate), and of a
+  held-out set (tests/memory/retrieval_queries_heldout.json) written after the index settings
+  were chosen and never used to tune them, so that tuning to the labelled set shows as a gap, and among the N distractors (a stress figure: the
   grammar writes many tasks that legitimately match a query's words, e.g. "push the green ball
   next to the blue container" for "push small items into a goal region");
 - the embedding-text choice: hit rates when embedding name + description + assets (what the
@@ -53,7 +55,10 @@ from memory.retrieval_eval import (  # noqa: E402
 from memory.store import TaskMemory, registered_seed_tasks  # noqa: E402
 
 QUERIES = REPO / "tests" / "memory" / "retrieval_queries.json"
+HELD_OUT = REPO / "tests" / "memory" / "retrieval_queries_heldout.json"
 LATENCY_TARGET_MS = 30.0
+#: Seeds-only top-3 hit rate the labelled queries must reach (as in the retrieval test).
+TOP3_TARGET = 0.9
 
 COLOURS = ["red", "green", "blue", "yellow", "orange", "purple", "pink", "cyan", "brown", "white"]
 OBJECTS = [
@@ -170,6 +175,11 @@ def text_variant_scores(
     return scores
 
 
+def seed_only_score(memory: TaskMemory, queries: Sequence[LabelledQuery]) -> RetrievalScore:
+    """Hit rates of ``queries`` through the library's own search over what it holds now."""
+    return score_retrieval(lambda text, k: [h.record.name for h in memory.search(text, k)], queries)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=10_000, help="synthetic records to add")
@@ -184,10 +194,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     seeds = registered_seed_tasks()
     labelled = for_registered(load_labelled_queries(QUERIES), (t.name for t in seeds))
+    held_out = for_registered(load_labelled_queries(HELD_OUT), (t.name for t in seeds))
     figures: dict[str, object] = {
         "records": args.records,
         "seed_tasks": len(seeds),
         "labelled_queries": len(labelled),
+        "held_out_queries": len(held_out),
         "model_load_s": round(load_s, 2),
     }
     print(f"model loaded in {load_s:.1f}s; {len(seeds)} registered seed tasks, "
@@ -197,10 +209,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         memory = TaskMemory.open(Path(tmp), embedding_function=embedder, seed_tasks=lambda: seeds)
         seed_records = memory.list()
 
-        if labelled:
-            for label, score in text_variant_scores(embedder, seed_records, labelled).items():
-                print(f"seeds only, embedding {label}: {score.summary()}")
-                figures[f"seeds_only[{label}]"] = {"top1": score.top1_rate, "top3": score.top3_rate}
+        seeds_top3: dict[str, float] = {}
+        for set_name, queries in (("labelled", labelled), ("held-out", held_out)):
+            if not queries:
+                continue
+            for label, score in text_variant_scores(embedder, seed_records, queries).items():
+                print(f"seeds only, {set_name} queries, embedding {label}: {score.summary()}")
+                figures[f"seeds_only[{set_name}][{label}]"] = {
+                    "top1": score.top1_rate,
+                    "top3": score.top3_rate,
+                }
+            library = seed_only_score(memory, queries)
+            seeds_top3[set_name] = library.top3_rate
+            print(f"seeds only, {set_name} queries, the library's search: {library.summary()}")
 
         synthetic = synthetic_records(args.records)
         start = time.perf_counter()
@@ -238,12 +259,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  with a selective filter (pallet, success >= 0.95): median {s_median:.1f} ms, "
               f"p95 {s_p95:.1f} ms")  # fmt: skip
 
-        if labelled:
-            score = score_retrieval(
-                lambda text, k: [h.record.name for h in memory.search(text, k)], labelled
-            )
-            figures["with_distractors"] = {"top1": score.top1_rate, "top3": score.top3_rate}
-            print(f"labelled queries among {args.records} distractors: {score.summary()}")
+        for set_name, queries in (("labelled", labelled), ("held-out", held_out)):
+            if not queries:
+                continue
+            score = seed_only_score(memory, queries)
+            key = "with_distractors" if set_name == "labelled" else "held_out_with_distractors"
+            figures[key] = {"top1": score.top1_rate, "top3": score.top3_rate}
+            print(f"{set_name} queries among {args.records} distractors: {score.summary()}")
             for query, expected, got in score.misses:
                 print(f"  miss: {query!r} -> expected {expected}, got {got}")
         start = time.perf_counter()
@@ -251,13 +273,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         figures["check_s"] = round(time.perf_counter() - start, 2)
         print(f"check: {report.summary()} in {figures['check_s']}s")
 
-    ok = median < LATENCY_TARGET_MS
-    top = figures.get("with_distractors", {"top1": float("nan"), "top3": float("nan")})
-    assert isinstance(top, dict)
+    tuned = seeds_top3.get("labelled", float("nan"))
+    ok = median < LATENCY_TARGET_MS and tuned >= TOP3_TARGET
     print(
-        f"bench_memory: {args.records} records, search median {median:.1f} ms "
-        f"(p95 {p95:.1f}), top-1 {top['top1']:.1%}, top-3 {top['top3']:.1%} "
-        f"on {len(labelled)} queries: {'PASS' if ok else 'FAIL'} (median < {LATENCY_TARGET_MS:.0f} ms)"
+        f"bench_memory: {args.records} records, search median {median:.1f} ms (p95 {p95:.1f}); "
+        f"seeds-only top-3: labelled {tuned:.1%} on {len(labelled)} queries, held-out "
+        f"{seeds_top3.get('held-out', float('nan')):.1%} on {len(held_out)}: "
+        f"{'PASS' if ok else 'FAIL'} (median < {LATENCY_TARGET_MS:.0f} ms, labelled top-3 >= "
+        f"{TOP3_TARGET:.0%})"
     )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))

@@ -31,10 +31,9 @@ from simenv.expert import OracleAgent
 from simenv.goals import Goal, as_pose, zone_slots
 from simenv.grippers import Spatula, Suction
 from simenv.templates import (
+    default_fill,
     fill_text,
     resolve_template,
-    template_keys,
-    unfilled_tokens,
     write_filled,
 )
 
@@ -308,8 +307,9 @@ class Task:
         """Fill ``KEY<i>`` tokens of a URDF template; writes a temporary URDF, returns its path.
 
         ``replace`` maps a key to a tuple (``{'DIM': (0.04, 0.04, 0.04)}``); ``COLOR`` may be a
-        name or rgb. A ``*-template.urdf`` that does not exist falls back to the same path
-        without ``-template`` (a dialect warning).
+        name or rgb. Dialect leniencies (warnings): size tokens left unfilled get random
+        default sizes, and a ``*-template.urdf`` that does not exist falls back to the same path
+        without ``-template``. Other tokens left unfilled (``FNAME``, ``SCALE``) are an error.
         """
         text = resolve_template(template, "fill_template").read_text()
         values = dict(replace)
@@ -317,14 +317,7 @@ class Task:
             values["COLOR"] = utils.color_rgba(values["COLOR"])[:3]
         elif "COLOR0" in text:
             values["COLOR"] = utils.COLORS["gray"]
-        keys = template_keys(text)
-        text = fill_text(text, values)
-        missing = unfilled_tokens(text, keys)
-        if missing:
-            raise TaskCodeError(
-                f"fill_template('{template}'): tokens {', '.join(missing)} were not filled; pass "
-                f"replace with keys {', '.join(sorted(keys))} (tuples of values)."
-            )
+        text = default_fill(fill_text(text, values), "fill_template", template)
         return str(write_filled(text, template))
 
     def add_corner_anchor_for_pose(self, env: Any, pose: utils.Pose) -> int:

@@ -29,11 +29,6 @@ def template_keys(text: str) -> set[str]:
     return {m.group(1) for m in TOKEN.finditer(text)}
 
 
-def unfilled_tokens(text: str, keys: set[str]) -> list[str]:
-    """Tokens of ``keys`` still present in ``text``, sorted (empty when fully filled)."""
-    return sorted({m.group(0) for m in TOKEN.finditer(text) if m.group(1) in keys})
-
-
 def fill_text(text: str, replace: Mapping[str, Any]) -> str:
     """Replace every ``KEY<i>`` of ``text`` by ``replace[KEY][i]`` (a scalar counts as one value)."""
     for key, values in replace.items():
@@ -94,7 +89,8 @@ def resolve_template(path: str | Path, caller: str) -> Path:
 
 
 def default_fill(text: str, caller: str, urdf: str) -> str:
-    """Fill the size tokens a template passed unfilled still has, with a dialect warning.
+    """Fill the size tokens a template still has (passed unfilled to ``add_object``, or only
+    partly filled by ``fill_template``), with a dialect warning.
 
     ``DIM``-like tokens get uniform random sizes in ``DEFAULT_SIZE_RANGE``, ``HALF`` tokens in
     ``DEFAULT_HALF_RANGE``, ``COLOR`` gray. Tokens of other keys (a kitting shape's ``FNAME``,
@@ -120,8 +116,13 @@ def default_fill(text: str, caller: str, urdf: str) -> str:
         values[key] = [round(float(lo + np.random.rand() * (hi - lo)), 4) for _ in range(count)]
     sizes = sorted(k for k in values if k != "COLOR")
     example = ", ".join(f"'{k}': (...)" for k in sizes)
+    what = (
+        "left tokens unfilled"
+        if caller == "fill_template"
+        else "a template was passed without fill_template"
+    )
     dialect.warn(
-        f"{caller}('{urdf}'): a template was passed without fill_template; filled its "
+        f"{caller}('{urdf}'): {what}; filled its "
         f"{', '.join(sizes)} tokens with random sizes ({DEFAULT_SIZE_RANGE[0]}-"
         f"{DEFAULT_SIZE_RANGE[1]} m, HALF {DEFAULT_HALF_RANGE[0]}-{DEFAULT_HALF_RANGE[1]} m). "
         f"Write urdf = self.fill_template('{urdf}', {{{example}}}) with the sizes you want "
