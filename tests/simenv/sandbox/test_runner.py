@@ -120,7 +120,8 @@ def test_cli_in_process_and_usage_errors() -> None:
 
 @pytest.mark.slow
 def test_ray_executor_runs_the_same_sandbox(tmp_path: Path) -> None:
-    ray = pytest.importorskip("ray")
+    import ray  # a dev dependency (installed by `make install`): missing means a broken set-up
+
     broken = tmp_path / "no_task.py"
     shutil.copy(CORPUS / "no_task.py", broken)
     try:
