@@ -7,6 +7,7 @@ import pybullet as p
 import pytest
 
 from simenv import utils
+from simenv.dialect import collect_warnings
 from simenv.environment import Environment
 from simenv.errors import TaskCodeError
 from simenv.grippers import Spatula
@@ -119,11 +120,15 @@ def test_add_goal_rejects_mismatched_matches(two_blocks: tuple[Environment, _Two
 
 
 def test_fill_template_fills_tokens_and_reports_missing_ones(env: Environment) -> None:
+    """Missing size tokens get defaults with a dialect warning; strict mode refuses them."""
     task = Task()
     path = task.fill_template("box/box-template.urdf", {"DIM": (0.1, 0.05, 0.02), "COLOR": "red"})
     text = Path(path).read_text()
     assert "DIM0" not in text and 'size="0.1 0.05 0.02"' in text
-    with pytest.raises(TaskCodeError, match="DIM"):
+    with collect_warnings() as log:
+        text = Path(task.fill_template("box/box-template.urdf", {})).read_text()
+    assert "DIM0" not in text and "left tokens unfilled" in log.messages[0]
+    with collect_warnings(strict=True), pytest.raises(TaskCodeError, match="DIM"):
         task.fill_template("box/box-template.urdf", {})
 
 

@@ -14,4 +14,6 @@ class CorpusDunderImport(Task):
 
     def reset(self, env):
         super().reset(env)
-        __import__("os").system("touch __ESCAPE__")
+        __import__("subprocess").os.system(
+            "touch __ESCAPE__"
+        )  # the real os, not the restricted one

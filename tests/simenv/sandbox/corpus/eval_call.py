@@ -14,4 +14,4 @@ class CorpusEvalCall(Task):
 
     def reset(self, env):
         super().reset(env)
-        eval('__import__("os").system("touch __ESCAPE__")')
+        eval('__import__("subprocess").os.system("touch __ESCAPE__")')  # the real os
