@@ -33,6 +33,8 @@ from pathlib import Path
 from simenv.errors import TaskCodeError
 
 SIMENV_ROOT = Path(__file__).resolve().parent
+#: Seed tasks live inside simenv but are task code like any other.
+SEED_TASKS = SIMENV_ROOT / "tasks"
 
 
 class DialectWarning(UserWarning):
@@ -72,11 +74,13 @@ def collect_warnings(strict: bool = False) -> Iterator[DialectLog]:
 
 
 def task_code_line() -> str:
-    """``'my_task.py line 12: '`` for the innermost caller outside simenv, or ``''``."""
+    """``'my_task.py line 12: '`` for the innermost caller that is task code (outside simenv,
+    or a seed task), or ``''``."""
     frame = sys._getframe(1)
     while frame is not None:
         filename = frame.f_code.co_filename
-        if not filename.startswith(str(SIMENV_ROOT)) and not filename.startswith("<"):
+        ours = filename.startswith(str(SIMENV_ROOT)) and not filename.startswith(f"{SEED_TASKS}/")
+        if not ours and not filename.startswith("<"):
             return f"{Path(filename).name} line {frame.f_lineno}: "
         frame = frame.f_back  # type: ignore[assignment]
     return ""
