@@ -91,6 +91,7 @@ class Task:
         self.lang_goals = []
         self.progress = 0.0
         self._rewards = 0.0
+        self.no_space_for = None
 
     # -- goals ------------------------------------------------------------------------------
 
