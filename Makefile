@@ -8,7 +8,19 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install lint typecheck bench clean
+.PHONY: run test install lint typecheck bench clean system-packages
+
+# The sandbox needs bubblewrap (and libseccomp for its seccomp filter). As root on Debian or
+# Ubuntu they are installed here; otherwise the README says how, and `simgen validate` names
+# what is missing.
+system-packages:
+	@if command -v bwrap >/dev/null 2>&1 && ldconfig -p 2>/dev/null | grep -q libseccomp.so.2; then \
+		true; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap libseccomp2; \
+	else \
+		echo "warning: bubblewrap (bwrap) or libseccomp is missing and cannot be installed here; see README 'The sandbox'." >&2; \
+	fi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +33,10 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) system-packages
 
 # The main job, offline (no model given: the offline agents), then where its results are.
-run: $(STAMP)
+run: $(STAMP) system-packages
 	$(BIN)/simgen generate -n 5 --workers 2 --workspace simgen-data
 	@echo "Accepted task files: simgen-data/tasks/ (run summaries: simgen-data/runs/<thread>/summary.json)"
 
@@ -35,7 +47,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: $(STAMP) lint typecheck
+test: $(STAMP) system-packages lint typecheck
 	$(BIN)/pytest -q
 
 bench: $(STAMP)

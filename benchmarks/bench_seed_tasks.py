@@ -1,15 +1,15 @@
 """Benchmark the seed task library: seconds per expert episode and expert success rate.
 
 Every registered seed task (or those named with ``--tasks``) runs its scripted expert on
-``--episodes`` distinct seeds, in this process (no sandbox: the same reset and expert loop as
-``simgen validate``, without the isolation's overhead), and the result is printed as a markdown
-table: the median and maximum seconds per episode
-(reset included), the mean number of steps, and the success rate. The numbers tell which tasks
-dominate validation time (the 50-particle piles) and whether an expert is reliable enough for
-the library's bar: every task must succeed on at least ``--min-success`` (90%) of its seeds, and
-the script exits 1 when one does not. Run::
+``--episodes`` distinct seeds. By default this is exactly what ``simgen validate --workers 2``
+does: each task's ``reset`` runs in the sandbox and the expert runs on the recorded scene,
+rebuilt outside it. ``--in-process`` runs reset and expert in this process instead (the old
+path, for comparison). The result is printed as a markdown table: the median and maximum
+seconds per episode (sandboxed: rebuild and expert; in-process: reset and expert), the mean
+number of steps, and the success rate. The library's bar: every task must succeed on at least
+``--min-success`` (90%) of its seeds; the script exits 1 when one does not. Run::
 
-    .venv/bin/python benchmarks/bench_seed_tasks.py --episodes 20
+    nice .venv/bin/python benchmarks/bench_seed_tasks.py --episodes 20
     .venv/bin/python benchmarks/bench_seed_tasks.py --episodes 5 --tasks packing-boxes sweeping-piles
 """
 
@@ -24,6 +24,9 @@ from dataclasses import asdict, dataclass
 
 from simenv.constants import SUCCESS_THRESHOLD
 from simenv.environment import Environment
+from simenv.report import ValidationReport
+from simenv.sandbox.pool import validate_many
+from simenv.settings import GIB, ValidationSettings
 from simenv.tasks import get_task, task_names
 from simenv.validation import reset_episode, run_expert
 
@@ -65,6 +68,35 @@ def bench_task(name: str, episodes: int, seed: int, mode: str) -> TaskBench:
     )
 
 
+def bench_sandboxed(
+    names: list[str], episodes: int, seed: int, mode: str, workers: int
+) -> list[TaskBench]:
+    """Validate every task sandboxed (``workers`` at a time); one row per task."""
+    settings = ValidationSettings(
+        episodes=episodes, seed=seed, mode=mode, min_success=0.0, timeout=3600, memory_bytes=4 * GIB
+    )
+    rows = {}
+    for report in validate_many(names, settings, workers=workers):
+        print(f"done {report.target}: {report.summary()}", file=sys.stderr, flush=True)
+        rows[report.target] = _row(report, episodes)
+    return [rows[name] for name in names]
+
+
+def _row(report: ValidationReport, episodes: int) -> TaskBench:
+    seconds = [e.seconds for e in report.episodes] or [0.0]
+    done = {e.seed for e in report.episodes if e.success}
+    failed = [e.seed for e in report.episodes if not e.success]
+    return TaskBench(
+        name=str(report.target),
+        episodes=episodes,
+        success_rate=len(done) / episodes,
+        median_seconds=statistics.median(seconds),
+        max_seconds=max(seconds),
+        mean_steps=statistics.fmean([e.steps for e in report.episodes] or [0]),
+        failed_seeds=failed if report.episodes else [-1],
+    )
+
+
 def markdown_table(rows: list[TaskBench]) -> str:
     """The results as a markdown table, one task per row."""
     lines = [
@@ -87,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mode", default="train", choices=["train", "val", "test"])
     parser.add_argument("--tasks", nargs="*", default=None, help="task names (default: all)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of markdown")
+    parser.add_argument("--in-process", action="store_true", help="reset and expert here")
+    parser.add_argument("--workers", type=int, default=2, help="sandboxed validations at once")
     parser.add_argument(
         "--min-success", type=float, default=0.9, help="success rate every task must reach"
     )
@@ -96,13 +130,17 @@ def main(argv: list[str] | None = None) -> int:
     names = args.tasks or task_names()
     for name in names:
         get_task(name)  # an unknown name fails here, naming the registered ones
-    rows = []
-    for name in names:
-        print(f"benchmarking {name} ...", file=sys.stderr, flush=True)
-        rows.append(bench_task(name, args.episodes, args.seed, args.mode))
+    if args.in_process:
+        rows = []
+        for name in names:
+            print(f"benchmarking {name} ...", file=sys.stderr, flush=True)
+            rows.append(bench_task(name, args.episodes, args.seed, args.mode))
+    else:
+        rows = bench_sandboxed(names, args.episodes, args.seed, args.mode, args.workers)
     if args.json:
         print(json.dumps([asdict(r) for r in rows], indent=2))
     else:
+        print(f"{'in-process' if args.in_process else 'sandboxed'}, {args.episodes} seeds per task")
         print(markdown_table(rows))
     missed = [r.name for r in rows if r.success_rate < args.min_success]
     if missed:

@@ -12,6 +12,7 @@ import argparse
 import statistics
 import time
 
+from simenv.settings import ValidationSettings
 from simenv.tasks import task_names
 from simenv.validation import validate
 
@@ -27,7 +28,7 @@ def main() -> int:
     args = parser.parse_args()
 
     start = time.perf_counter()
-    report = validate(args.task, episodes=args.episodes, seed=args.seed)
+    report = validate(args.task, ValidationSettings(episodes=args.episodes, seed=args.seed))
     wall = time.perf_counter() - start
     seconds = [e.seconds for e in report.episodes]
     median = statistics.median(seconds)

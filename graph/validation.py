@@ -9,16 +9,16 @@ from pathlib import Path
 
 from graph.context import Context
 from simenv.report import ValidationReport
-from simenv.sandbox.limits import SandboxLimits
 from simenv.sandbox.runner import validate_isolated
+from simenv.settings import ValidationSettings
 
 
 def validate_draft(path: Path, context: Context) -> ValidationReport:
     """Validate a draft task file in the sandbox with the run's settings."""
-    return validate_isolated(
-        path,
+    settings = ValidationSettings(
         episodes=context.episodes,
         seed=context.seed,
         min_success=context.min_success,
-        limits=SandboxLimits.from_gib(timeout=context.validation_timeout_s),
+        timeout=context.validation_timeout_s,
     )
+    return validate_isolated(path, settings)

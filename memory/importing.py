@@ -33,8 +33,15 @@ def default_validator() -> Validator:
     A file handed to `simgen memory add` is untrusted code, so it runs in the sandbox.
     """
     from simenv.sandbox.runner import validate_isolated
+    from simenv.settings import ValidationSettings
 
-    return validate_isolated
+    def sandboxed(
+        target: str, *, episodes: int = 5, seed: int = 0, min_success: float = 0.5
+    ) -> ValidationReport:
+        settings = ValidationSettings(episodes=episodes, seed=seed, min_success=min_success)
+        return validate_isolated(target, settings)
+
+    return sandboxed
 
 
 @dataclass(frozen=True)

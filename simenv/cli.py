@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from simenv.report import ValidationReport
@@ -63,6 +64,13 @@ def validate_command(
         str,
         typer.Option(help="Where sandboxed validations run: 'process' (this machine) or 'ray'."),
     ] = "process",
+    require_isolation: Annotated[
+        bool,
+        typer.Option(
+            "--require-isolation",
+            help="Refuse to run unless every isolation layer of the sandbox is in force.",
+        ),
+    ] = False,
     in_process: Annotated[
         bool,
         typer.Option(
@@ -85,57 +93,93 @@ def validate_command(
 ) -> None:
     """Validate tasks stage by stage (parse, import, build, reset, expert episodes, success).
 
-    Each validation runs sandboxed: a fresh child process with time, memory and process limits,
-    no network and a scratch folder, after a static check of its imports. Reports are printed
-    as they finish; the exit code is 1 if any task fails.
+    Each task's code runs in a bubblewrap sandbox (own namespaces, unprivileged, no network,
+    seccomp, capped memory, scratch and output); it only builds the scene, which comes back as
+    data and is judged here by the expert. Reports are printed as they finish; the exit code is
+    1 if any task fails. The JSON report lists the isolation layers that were in force.
     """
-    from simenv.sandbox.limits import SandboxLimits
+    from simenv.sandbox.containment import probe
     from simenv.sandbox.pool import EXECUTORS, validate_many
+    from simenv.settings import GIB, ValidationSettings
 
     if executor not in EXECUTORS or executor == "in-process":
         console.print(f"[red]error:[/red] --executor must be 'process' or 'ray'; got '{executor}'.")
         raise typer.Exit(EXIT_USAGE)
-    if mode not in ("train", "val", "test"):
-        console.print(f"[red]error:[/red] --mode must be train, val or test; got '{mode}'.")
-        raise typer.Exit(EXIT_USAGE)
+    try:
+        settings = ValidationSettings(
+            episodes=episodes,
+            seed=seed,
+            min_success=min_success,
+            mode=mode,
+            timeout=timeout,
+            memory_bytes=int(memory_limit * GIB),
+            require_isolation=require_isolation,
+            strict=strict,
+        )
+    except ValueError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_USAGE) from exc
     check_targets(targets)
-    limits = SandboxLimits.from_gib(timeout=timeout, memory_gib=memory_limit)
     all_passed = True
     if gui:
         from simenv.validation import validate
 
         for target in targets:
-            report = validate(
-                target,
-                episodes=episodes,
-                seed=seed,
-                min_success=min_success,
-                mode=mode,
-                gui=True,
-                strict=strict,
-            )
+            report = validate(target, settings, gui=True)
             print_report(report, as_json)
             all_passed &= report.passed
         raise typer.Exit(EXIT_PASSED if all_passed else EXIT_FAILED)
+    if not in_process and executor == "process":
+        found = probe()
+        if found.missing:
+            style = "red" if require_isolation else "yellow"
+            console.print(f"[{style}]{found.describe_missing()}[/{style}]", markup=True)
+            if require_isolation:
+                raise typer.Exit(EXIT_USAGE)
+    draw = not as_json or sys.stderr.isatty()
     try:
-        for report in validate_many(
-            targets,
-            workers=workers,
-            executor="in-process" if in_process else executor,  # type: ignore[arg-type]
-            progress=not as_json or sys.stderr.isatty(),
-            episodes=episodes,
-            seed=seed,
-            min_success=min_success,
-            mode=mode,
-            strict=strict,
-            limits=limits,
-        ):
-            print_report(report, as_json)
-            all_passed &= report.passed
+        with ValidationProgress(len(targets), enabled=draw) as progress:
+            for report in validate_many(
+                targets,
+                settings,
+                workers=workers,
+                executor="in-process" if in_process else executor,  # type: ignore[arg-type]
+                on_report=progress.advance,
+            ):
+                print_report(report, as_json)
+                all_passed &= report.passed
     except RuntimeError as exc:  # e.g. --executor ray without ray installed
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(EXIT_USAGE) from exc
     raise typer.Exit(EXIT_PASSED if all_passed else EXIT_FAILED)
+
+
+class ValidationProgress:
+    """The CLI's progress bar for ``validate_many`` (library code only reports progress)."""
+
+    def __init__(self, total: int, enabled: bool = True) -> None:
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
+        self.progress = Progress(*columns, console=console, transient=True, disable=not enabled)
+        self.task = self.progress.add_task("validating", total=total)
+        self.failed = 0
+
+    def __enter__(self) -> ValidationProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def advance(self, done: int, total: int, report: ValidationReport) -> None:
+        self.failed += not report.passed
+        self.progress.update(
+            self.task, completed=done, description=f"validating ({self.failed} failed)"
+        )
 
 
 def render_command(
@@ -192,7 +236,14 @@ def showcase_command(
     """Validate and render every seed task; writes an HTML page with the pictures."""
     from simenv.showcase import build_showcase
 
-    page = build_showcase(workspace, episodes=episodes, workers=workers)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        job = bar.add_task("validating")
+
+        def show(step: str, done: int, total: int) -> None:
+            bar.update(job, description=step, completed=done, total=total)
+
+        page = build_showcase(workspace, episodes=episodes, workers=workers, on_progress=show)
     console.print(f"Seed task pictures and validation reports: [bold]{page.resolve()}[/bold]")
 
 

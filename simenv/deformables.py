@@ -133,7 +133,7 @@ def make_ropes(
                 childFramePosition=(-offset).tolist(),
             )
             p.changeConstraint(link, maxForce=LINK_FORCE)
-            p.setCollisionFilterPair(parent, bead, -1, -1, 0)
+            env.disable_collision(parent, bead)
         beads.append(int(bead))
         env.obj_ids["deformable"].append(int(bead))
         env.object_sizes[int(bead)] = (2 * radius, 2 * radius, 2 * radius)

@@ -191,6 +191,12 @@ class Environment:
         self.bounds = BOUNDS
         self.obj_ids: dict[str, list[int]] = {c: [] for c in CATEGORIES}
         self.object_sizes: dict[int, tuple[float, float, float]] = {}
+        #: The URDF file each ``add_object`` body came from (a scene record names it).
+        self.body_sources: dict[int, str] = {}
+        #: Body pairs whose collisions were switched off (PyBullet cannot report them).
+        self.no_collision: list[tuple[int, int]] = []
+        #: Bodies with ids from here on are the task's (below: plane, workspace, arm).
+        self.first_task_body = 0
         self.task: Any = None
         self.ee: Gripper | None = None
         self.arm: int = -1
@@ -261,7 +267,13 @@ class Environment:
                 p.changeVisualShape(obj_id, link, rgbaColor=rgba)
         self.obj_ids[category].append(obj_id)
         self.object_sizes[obj_id] = utils.measure_size(obj_id)
+        self.body_sources[obj_id] = str(path)
         return obj_id
+
+    def disable_collision(self, body_a: int, body_b: int) -> None:
+        """Stop two bodies' bases colliding (rope neighbours), and remember it for the record."""
+        p.setCollisionFilterPair(body_a, body_b, -1, -1, 0)
+        self.no_collision.append((int(body_a), int(body_b)))
 
     def _check_not_full(self, urdf: str, pose: Any) -> None:
         """``get_random_pose`` returns ``(None, None)`` on a full table: say so, and what to do."""
@@ -298,6 +310,8 @@ class Environment:
             raise TaskCodeError("env.reset() needs a task: call env.set_task(task) first.")
         self.obj_ids = {c: [] for c in CATEGORIES}
         self.object_sizes = {}
+        self.body_sources = {}
+        self.no_collision = []
         self.step_callbacks = []
         p.resetSimulation()
         p.setGravity(0, 0, -9.8)
@@ -310,6 +324,7 @@ class Environment:
         tool = getattr(ee_class, "tool", "suction")
         self.arm = p.loadURDF(str(arm_urdf_path(tool)), useFixedBase=True)
         self.tip_link = p.getNumJoints(self.arm) - 1
+        self.first_task_body = p.getNumBodies()
         if tool not in self._kinematics:
             self._kinematics[tool] = ArmKinematics(tool)
         self.kinematics = self._kinematics[tool]

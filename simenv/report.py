@@ -52,6 +52,10 @@ class ValidationReport(BaseModel):
         description="Dialect leniencies the task code relied on (simenv.dialect), one line each: "
         "where, what was asked, what was done instead, how to write it properly.",
     )
+    isolation: list[str] = Field(
+        default_factory=list,
+        description="The isolation layers the task's code ran under (empty: it never ran).",
+    )
     episodes: list[EpisodeResult] = Field(default_factory=list)
     success_rate: float = 0.0
     min_success: float = 0.5

@@ -8,15 +8,22 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from rich.progress import Progress
 
 from simenv.render import render_task
 from simenv.report import ValidationReport
 from simenv.sandbox.pool import validate_many
+from simenv.settings import ValidationSettings
 from simenv.tasks import TaskInfo, list_tasks
+
+#: Called as the showcase advances: (what it is doing, items done, items in all).
+ShowcaseProgress = Callable[[str, int, int], None]
+
+
+def _quiet(step: str, done: int, total: int) -> None:
+    """The default progress callback: nobody is listening."""
 
 
 @dataclass(frozen=True)
@@ -26,16 +33,22 @@ class ShowcaseEntry:
     picture: Path
 
 
-def _render_all(tasks: list[TaskInfo], folder: Path, progress: Progress) -> dict[str, Path]:
+def _render_all(
+    tasks: list[TaskInfo], folder: Path, on_progress: ShowcaseProgress
+) -> dict[str, Path]:
     pictures = {}
-    job = progress.add_task("rendering", total=len(tasks))
-    for info in tasks:
+    for done, info in enumerate(tasks, start=1):
         pictures[info.name] = render_task(info.name, folder / f"{info.name}.png")
-        progress.advance(job)
+        on_progress("rendering", done, len(tasks))
     return pictures
 
 
-def build_showcase(workspace: Path, episodes: int = 3, workers: int = 2) -> Path:
+def build_showcase(
+    workspace: Path,
+    episodes: int = 3,
+    workers: int = 2,
+    on_progress: ShowcaseProgress = _quiet,
+) -> Path:
     """Validate (sandboxed) and render every seed task; returns the HTML page's path."""
     folder = Path(workspace) / "reports" / "seed-tasks"
     folder.mkdir(parents=True, exist_ok=True)
@@ -43,11 +56,14 @@ def build_showcase(workspace: Path, episodes: int = 3, workers: int = 2) -> Path
     reports = {
         r.target: r
         for r in validate_many(
-            [t.name for t in tasks], workers=workers, episodes=episodes, ordered=True
+            [t.name for t in tasks],
+            ValidationSettings(episodes=episodes),
+            workers=workers,
+            ordered=True,
+            on_report=lambda done, total, _: on_progress("validating", done, total),
         )
     }
-    with Progress() as progress:
-        pictures = _render_all(tasks, folder, progress)
+    pictures = _render_all(tasks, folder, on_progress)
     entries = [ShowcaseEntry(t, reports[t.name], pictures[t.name]) for t in tasks]
     (folder / "reports.json").write_text(
         json.dumps([e.report.model_dump(mode="json") for e in entries], indent=2)

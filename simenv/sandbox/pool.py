@@ -1,119 +1,78 @@
 """``validate_many``: validate many task programs in parallel, each in its own sandbox.
 
-The ``process`` executor runs K validations at a time on this machine. Each validation is a
-child of the fork server, so the K workers are threads that only wait on children: the real
-parallelism is in the child processes, and nothing heavy is pickled. The ``ray`` executor runs
-the same ``validate_isolated`` as Ray tasks (one CPU each), for a cluster; ``ray`` is an
-optional extra, imported only when asked for.
+The ``process`` executor runs K worker processes on this machine; each takes one target at a
+time and calls ``validate_isolated`` (the task's code in a fresh sandbox, the expert in the
+worker, which owns its PyBullet client). With one worker the expert runs in this process, so
+no ``Environment`` may be open here meanwhile. The ``ray`` executor runs the same function as Ray
+tasks (one CPU each), for a cluster; ``ray`` is an optional extra, imported only when asked
+for. ``in-process`` runs the unsandboxed validator here, one target at a time (debugging only).
+
+Progress is reported through ``on_report``; drawing it is the caller's business (the CLI draws
+a progress bar).
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+import multiprocessing
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any, Literal
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
 from simenv.report import ValidationReport
-from simenv.sandbox.limits import SandboxLimits
 from simenv.sandbox.runner import validate_isolated
+from simenv.settings import ValidationSettings
+from simenv.validation import validate
 
 Executor = Literal["process", "ray", "in-process"]
 EXECUTORS: tuple[str, ...] = ("process", "ray", "in-process")
+#: Called after each report with (reports done, reports in all, the report).
+ReportCallback = Callable[[int, int, ValidationReport], None]
 
 
 def validate_many(
     targets: Sequence[str | Path],
+    settings: ValidationSettings | None = None,
     *,
     workers: int = 1,
     executor: Executor = "process",
     ordered: bool = False,
-    progress: bool = True,
     ray_address: str | None = None,
-    episodes: int = 5,
-    seed: int = 0,
-    min_success: float = 0.5,
-    mode: str = "train",
-    strict: bool = False,
-    limits: SandboxLimits | None = None,
-    static_check: bool = True,
+    on_report: ReportCallback | None = None,
 ) -> Iterator[ValidationReport]:
     """Yield one report per target, as each finishes (or in input order with ``ordered``).
 
-    ``in-process`` runs the unsandboxed validator one target at a time (for debugging), so a
-    hostile program can harm this process: never use it on untrusted code.
+    ``in-process`` runs the unsandboxed validator (for debugging), so a hostile program can
+    harm this process: never use it on untrusted code.
     """
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
     if executor not in EXECUTORS:
         raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}; got {executor!r}")
-    options: dict[str, Any] = {
-        "episodes": episodes,
-        "seed": seed,
-        "min_success": min_success,
-        "mode": mode,
-        "strict": strict,
-    }
-    sandbox = {**options, "limits": limits or SandboxLimits(), "static_check": static_check}
-    with _progress_bar(len(targets), progress) as bar:
-        if executor == "ray":
-            reports = _ray(targets, workers, ordered, ray_address, sandbox)
-        elif executor == "in-process":
-            reports = _in_process(targets, options)
-        else:
-            reports = _threads(targets, workers, ordered, sandbox)
-        for report in reports:
-            bar.advance(report)
-            yield report
+    settings = settings or ValidationSettings()
+    if executor == "ray":
+        reports = _ray(targets, settings, workers, ordered, ray_address)
+    elif executor == "in-process":
+        reports = (validate(target, settings) for target in targets)
+    elif workers == 1:
+        reports = (validate_isolated(target, settings) for target in targets)
+    else:
+        reports = _processes(targets, settings, workers, ordered)
+    for done, report in enumerate(reports, start=1):
+        if on_report is not None:
+            on_report(done, len(targets), report)
+        yield report
 
 
-class _Bar:
-    def __init__(self, progress: Progress | None, total: int) -> None:
-        self.progress = progress
-        self.task = progress.add_task("validating", total=total) if progress else None
-        self.failed = 0
-
-    def advance(self, report: ValidationReport) -> None:
-        self.failed += not report.passed
-        if self.progress is not None and self.task is not None:
-            self.progress.update(
-                self.task, advance=1, description=f"validating ({self.failed} failed)"
-            )
-
-
-@contextlib.contextmanager
-def _progress_bar(total: int, enabled: bool) -> Iterator[_Bar]:
-    if not enabled:
-        yield _Bar(None, total)
-        return
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        yield _Bar(progress, total)
-
-
-def _in_process(
-    targets: Sequence[str | Path], options: dict[str, Any]
+def _processes(
+    targets: Sequence[str | Path], settings: ValidationSettings, workers: int, ordered: bool
 ) -> Iterator[ValidationReport]:
-    from simenv.validation import validate
-
-    for target in targets:
-        yield validate(target, **options)
-
-
-def _threads(
-    targets: Sequence[str | Path], workers: int, ordered: bool, sandbox: dict[str, Any]
-) -> Iterator[ValidationReport]:
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="simgen-validate") as pool:
-        futures = [pool.submit(validate_isolated, target, **sandbox) for target in targets]
+    # forkserver: workers start from a clean interpreter, not a copy of this (threaded) one.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(targets) or 1), mp_context=context
+    ) as pool:
+        futures = [pool.submit(validate_isolated, target, settings) for target in targets]
         yield from _collect(futures, ordered)
 
 
@@ -129,9 +88,10 @@ def _collect(futures: list[Future[ValidationReport]], ordered: bool) -> Iterator
             yield future.result()
 
 
-def _ray_validate(target: str, sandbox: dict[str, Any]) -> dict[str, Any]:
+def _ray_validate(target: str, settings: dict[str, Any]) -> dict[str, Any]:
     """The Ray task: a sandboxed validation on whichever node Ray picks; a plain dict back."""
-    return validate_isolated(target, **sandbox).model_dump(mode="json")
+    report = validate_isolated(target, ValidationSettings.from_dict(settings))
+    return report.model_dump(mode="json")
 
 
 def _import_ray() -> Any:
@@ -147,10 +107,10 @@ def _import_ray() -> Any:
 
 def _ray(
     targets: Sequence[str | Path],
+    settings: ValidationSettings,
     workers: int,
     ordered: bool,
     address: str | None,
-    sandbox: dict[str, Any],
 ) -> Iterator[ValidationReport]:
     """At most ``workers`` Ray tasks in flight; results as they complete (or in order)."""
     ray = _import_ray()
@@ -171,7 +131,7 @@ def _ray(
     submitted = 0
     while submitted < len(queue) or in_flight:
         while submitted < len(queue) and len(in_flight) < workers:
-            ref = remote.remote(queue[submitted], sandbox)
+            ref = remote.remote(queue[submitted], settings.to_dict())
             index_of[ref] = submitted
             in_flight.append(ref)
             submitted += 1

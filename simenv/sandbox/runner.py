@@ -1,292 +1,420 @@
-"""``validate_isolated``: validate one task program in a fresh, limited child process.
+"""``validate_isolated``: validate one task program with its code contained by the kernel.
 
-The parent side of the sandbox. It runs the static check, prepares the job's folder, hands the
-job to the fork server, enforces the wall-clock limit, and turns whatever came back (a report,
-or only an exit status) into a ``ValidationReport`` whose stage and error say what happened and
-which limit was hit. It always removes the job's folder and leaves no process behind.
+The trusted side of the sandbox. It reads and checks the file (parse stage: syntax, the static
+import check, methods a task may not redefine), runs the task's half of the validation in a
+fresh bubblewrap sandbox (``containment.py``, ``child.py``), reads back at most
+``settings.output_bytes`` of schema-checked scene records within ``settings.timeout`` seconds,
+then rebuilds each scene here and lets the expert give the verdict (``simenv.validation.judge``).
+Whatever the task does, the report says what happened and which limit was hit; the sandbox
+leaves no process behind (its PID namespace dies with it).
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
-import shutil
+import os
+import selectors
 import signal
-import tempfile
+import subprocess
+import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simenv.loader import TaskLoadError, parse_source
-from simenv.report import Stage, ValidationReport
-from simenv.sandbox import static_check
-from simenv.sandbox.child import (
-    ISOLATION_FILE,
-    OUTPUT_FILE,
-    PROGRESS_FILE,
-    REPORT_FILE,
-    Job,
-    describe_stage,
-)
-from simenv.sandbox.limits import SandboxLimits
-from simenv.sandbox.zygote import ZygoteError, get_client
-from simenv.tasks import module_name_to_task_name
+from pydantic import ValidationError
 
-#: After a kill, how long to wait for the fork server to confirm the job is gone.
-KILL_GRACE_SECONDS = 15.0
-OUTPUT_TAIL_LINES = 20
+from simenv.report import Stage, ValidationReport
+from simenv.sandbox import static_check as static_checks
+from simenv.sandbox.child import MAX_JOB_BYTES
+from simenv.sandbox.containment import Containment, Sandbox, probe, sandbox_key, start
+from simenv.scene_record import SceneRecord
+from simenv.settings import ValidationSettings
+from simenv.tasks import module_name_to_task_name
+from simenv.validation import (
+    StageCallback,
+    StageFailure,
+    fail,
+    judge,
+    new_report,
+    parse_task,
+    resolve_target,
+)
+
+#: Bytes of the sandbox's log (its stderr) kept for a crash report.
+LOG_TAIL_BYTES = 16_000
 SIGNAL_HINTS = {
     signal.SIGSEGV: "a segmentation fault: invalid memory access in native code",
     signal.SIGBUS: "a bus error: invalid memory access in native code",
     signal.SIGFPE: "a floating-point exception in native code",
     signal.SIGABRT: "an abort in native code",
     signal.SIGILL: "an illegal instruction in native code",
+    signal.SIGSYS: "a system call the sandbox forbids",
 }
+
+
+#: The stages the sandboxed half goes through (a message naming another is ignored).
+SANDBOX_STAGES = (Stage.IMPORT, Stage.BUILD, Stage.RESET)
+
+
+class IsolationUnavailable(RuntimeError):
+    """``require_isolation`` was asked for and this machine cannot give every layer."""
+
+
+def _no_stage(stage: Stage, seed: int | None) -> None:
+    """The default stage callback: nobody is listening."""
 
 
 @dataclass
 class SandboxResult:
-    """Everything a sandboxed run produced; ``validate_isolated`` returns only ``report``."""
+    """How the sandboxed half ended; ``validate_isolated`` returns only ``report``."""
 
     report: ValidationReport
     exit_code: int | None = None
     timed_out: bool = False
-    cpu_seconds: float = 0.0
-    mechanisms: list[str] = field(default_factory=list)
-    output: str = ""
-    pid: int | None = None
-    workdir: str | None = None
+    output_exceeded: bool = False
+    log: str = ""
+    records: list[SceneRecord] = field(default_factory=list)
+    failure: StageFailure | None = None
+    stage: Stage = Stage.IMPORT
+    seed: int | None = None
+    task_path: str = ""
 
 
 def validate_isolated(
     target: str | Path,
+    settings: ValidationSettings | None = None,
     *,
-    episodes: int = 5,
-    seed: int = 0,
-    min_success: float = 0.5,
-    mode: str = "train",
-    strict: bool = False,
-    limits: SandboxLimits | None = None,
-    static_check: bool = True,
-    guards: bool = True,
-    namespaces: bool = True,
+    on_stage: StageCallback = _no_stage,
 ) -> ValidationReport:
-    """Validate a task (registered name or file) in a sandboxed child; see ``run_isolated``."""
-    return run_isolated(
-        target,
-        episodes=episodes,
-        seed=seed,
-        min_success=min_success,
-        mode=mode,
-        strict=strict,
-        limits=limits,
-        static_check=static_check,
-        guards=guards,
-        namespaces=namespaces,
-    ).report
+    """Validate a task (registered name or file): its code sandboxed, the verdict trusted.
+
+    ``on_stage(stage, seed)`` is called as the validation moves through its stages. Raises
+    ``IsolationUnavailable`` when ``settings.require_isolation`` is set and a layer is missing.
+    The expert runs in this process, on PyBullet's default client: do not call this while an
+    ``Environment`` is open here (``validate_many`` runs it in worker processes).
+    """
+    return run_isolated(target, settings, on_stage=on_stage).report
 
 
 def run_isolated(
     target: str | Path,
+    settings: ValidationSettings | None = None,
     *,
-    episodes: int = 5,
-    seed: int = 0,
-    min_success: float = 0.5,
-    mode: str = "train",
-    strict: bool = False,
-    limits: SandboxLimits | None = None,
+    on_stage: StageCallback = _no_stage,
     static_check: bool = True,
-    guards: bool = True,
-    namespaces: bool = True,
 ) -> SandboxResult:
-    """Validate in a fresh child process and say how it ended.
+    """``validate_isolated``, with how the sandbox ended (for tests and benchmarks).
 
-    ``static_check``, ``guards`` (the audit hook) and ``namespaces`` (network, mount, PID
-    namespaces and the pids cgroup) can be switched off one by one; tests do so to show that
-    each remaining layer holds on its own. The rlimits, the scrubbed environment, the scratch
-    folder and the wall-clock limit always apply.
+    ``static_check=False`` skips the import allow-list, so that tests can show the kernel
+    boundary holds on its own against code the static check would have refused.
     """
-    from simenv.validation import resolve_target
-
-    limits = limits or SandboxLimits()
+    settings = settings or ValidationSettings()
+    found = probe()
+    if settings.require_isolation and found.missing:
+        raise IsolationUnavailable(found.describe_missing())
     start = time.perf_counter()
-    report = ValidationReport(
-        target=str(target), passed=False, stage=Stage.PARSE, min_success=min_success
-    )
+    report = new_report(target, settings)
+    result = SandboxResult(report)
     try:
         path = resolve_target(target).resolve()
     except (FileNotFoundError, KeyError) as exc:
-        report.error = str(exc)
-        return _finish(SandboxResult(report), start)
+        fail(report, StageFailure(Stage.PARSE, str(exc)))
+        return _finish(result, settings, start)
     report.task_name = module_name_to_task_name(path.stem)
-    if static_check:
-        rejected = _static_check(path, report)
-        if rejected is not None:
-            return _finish(SandboxResult(rejected), start)
-
-    workdir = Path(tempfile.mkdtemp(prefix="simgen-sandbox-"))
-    job = Job(
-        job_id=uuid.uuid4().hex[:16],
-        path=str(path),
-        target=str(target),
-        workdir=str(workdir),
-        episodes=episodes,
-        seed=seed,
-        min_success=min_success,
-        mode=mode,
-        strict=strict,
-        limits=limits.to_dict(),
-        guards=guards,
-        namespaces=namespaces,
-    )
     try:
-        job.scratch.mkdir()
-        job.control.mkdir()
-        result = _run(job, limits, report)
-        result.workdir = str(workdir)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    return _finish(result, start)
-
-
-def _finish(result: SandboxResult, start: float) -> SandboxResult:
-    result.report.seconds = round(time.perf_counter() - start, 4)
-    return result
-
-
-def _static_check(path: Path, report: ValidationReport) -> ValidationReport | None:
-    """A parse-stage report for unreadable, syntactically broken or disallowed code."""
-    try:
-        source = path.read_text()
-    except (OSError, UnicodeDecodeError) as exc:
-        report.error = f"Cannot read task file {path}: {exc}."
-        return report
-    try:
-        tree = parse_source(source, str(path))
-    except TaskLoadError as exc:
-        report.error, report.traceback = str(exc), exc.trace
-        return report
-    violations = static_check.check_tree(tree)
-    if not violations:
-        return None
-    report.error = static_check.format_violations(path, violations)
-    return report
-
-
-def _run(job: Job, limits: SandboxLimits, report: ValidationReport) -> SandboxResult:
-    client = get_client()
-    try:
-        handle = client.submit(job.to_dict())
-    except (OSError, ZygoteError) as exc:
-        report.stage = Stage.IMPORT
-        report.error = f"The sandbox could not start a validation process: {exc}."
-        return SandboxResult(report)
-    timed_out = not handle.wait(limits.wall_seconds)
-    if timed_out:
-        client.kill(job.job_id)
-        if not handle.wait(KILL_GRACE_SECONDS):
-            raise ZygoteError(f"validation process {handle.pid} did not stop after SIGKILL")
-    result = SandboxResult(
-        report,
-        exit_code=handle.exit_code,
-        timed_out=timed_out,
-        cpu_seconds=handle.cpu_seconds,
-        pid=handle.pid,
-        output=_tail(job.control / OUTPUT_FILE),
-    )
-    result.mechanisms = list(_read_json(job.control / ISOLATION_FILE).get("mechanisms", []))
-    child_report = _read_json(job.control / REPORT_FILE)
-    if handle.lost:
-        report.stage = Stage.IMPORT
-        report.error = "The sandbox fork server died during the validation; run it again."
-    elif child_report and not timed_out:
-        result.report = _from_child(child_report, report)
+        on_stage(Stage.PARSE, None)
+        tree = parse_task(path)
+        violations = static_checks.check_tree(tree) if static_check else []
+        if violations:
+            raise StageFailure(Stage.PARSE, static_checks.format_violations(path, violations))
+    except StageFailure as failure:
+        fail(report, failure)
+        return _finish(result, settings, start)
+    report.isolation = list(found.layers)
+    _contain(result, found, path, settings, on_stage)
+    if result.failure is not None:
+        fail(report, _relabel(result.failure, result.task_path, path))
+        if "MemoryError" in (report.error or ""):
+            report.error = (
+                f"{(report.error or '').rstrip(': .')}: the task exceeded the "
+                f"{settings.describe_memory()} memory limit of the sandbox. Allocate less (no "
+                "huge lists or arrays; objects and goals take little memory)."
+            )
+    elif len(result.records) == settings.episodes and not result.timed_out:
+        try:
+            result.report = judge(result.records, report, settings, on_stage)
+        except StageFailure as failure:
+            fail(report, failure)
     else:
-        _explain_failure(result, limits, _read_json(job.control / PROGRESS_FILE))
+        fail(report, _explain(result, settings))
+    return _finish(result, settings, start)
+
+
+def _finish(result: SandboxResult, settings: ValidationSettings, start: float) -> SandboxResult:
+    report = result.report
+    report.error = truncate(report.error, settings.message_chars)
+    report.traceback = truncate(report.traceback, settings.message_chars)
+    report.seconds = round(time.perf_counter() - start, 4)
     return result
 
 
-def _from_child(data: dict[str, Any], fallback: ValidationReport) -> ValidationReport:
-    try:
-        report = ValidationReport.model_validate(data)
-    except ValueError:
-        fallback.stage = Stage.IMPORT
-        fallback.error = "The validation process returned an unreadable report."
-        return fallback
-    report.target = fallback.target
-    return report
+def truncate(text: str | None, limit: int) -> str | None:
+    """``text`` cut to ``limit`` characters, saying how much was cut."""
+    if text is None or len(text) <= limit:
+        return text
+    return f"{text[:limit]}... [truncated: {len(text) - limit} more characters]"
 
 
-def _explain_failure(
-    result: SandboxResult, limits: SandboxLimits, progress: dict[str, Any]
+def _relabel(failure: StageFailure, inside: str, path: Path) -> StageFailure:
+    """Messages name the file as the user knows it, not by its path inside the sandbox."""
+    message = failure.message.replace(inside, str(path))
+    trace = failure.trace.replace(inside, str(path)) if failure.trace else None
+    return StageFailure(failure.stage, message, trace)
+
+
+# -- running the sandbox -----------------------------------------------------------------------
+
+
+class _Waiting:
+    """At most one started sandbox per process, importing the simulator while the previous
+    validation is judged, so that a validation does not wait for an interpreter to start.
+
+    Each sandbox serves exactly one validation and is killed after it: a waiting sandbox has
+    run no task code. It is started from the calling thread (bwrap dies with the thread that
+    started it) and found dead, and replaced, if that thread has ended."""
+
+    def __init__(self) -> None:
+        self.sandbox: Sandbox | None = None
+        self.lock = threading.Lock()
+        atexit.register(self.clear)
+
+    def take(self, found: Containment, settings: ValidationSettings) -> Sandbox:
+        with self.lock:
+            ready, self.sandbox = self.sandbox, None
+        if ready is not None and ready.alive() and ready.key == sandbox_key(found, settings):
+            return ready
+        if ready is not None:
+            ready.kill()
+        return start(found, settings)
+
+    def refill(self, found: Containment, settings: ValidationSettings) -> None:
+        with self.lock:
+            if self.sandbox is None:
+                self.sandbox = start(found, settings)
+
+    def clear(self) -> None:
+        with self.lock:
+            ready, self.sandbox = self.sandbox, None
+        if ready is not None:
+            ready.kill()
+
+
+WAITING = _Waiting()
+
+
+def _contain(
+    result: SandboxResult,
+    found: Containment,
+    path: Path,
+    settings: ValidationSettings,
+    on_stage: StageCallback,
 ) -> None:
-    """No report came back: say why from the exit status, the CPU used and the last stage."""
-    report = result.report
-    stage = str(progress.get("stage", "import"))
-    seed = progress.get("seed")
+    sandbox = WAITING.take(found, settings)
     try:
-        report.stage = Stage(stage)
+        job = {"name": path.name, "source": path.read_text(), "settings": settings.to_dict()}
+        _talk(sandbox, job, result, settings, on_stage)
+    finally:
+        sandbox.kill()
+    result.exit_code = sandbox.proc.returncode
+    WAITING.refill(found, settings)
+
+
+def _talk(
+    sandbox: Sandbox,
+    job: dict[str, Any],
+    result: SandboxResult,
+    settings: ValidationSettings,
+    on_stage: StageCallback,
+) -> None:
+    """Send the job, read bounded output until the child ends or a limit is hit."""
+    proc = sandbox.proc
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    deadline = time.monotonic() + settings.timeout
+    try:
+        proc.stdin.write(json.dumps(job).encode()[:MAX_JOB_BYTES])
+        proc.stdin.close()
+    except OSError:
+        pass  # it died at once; its exit status says why
+    budget = settings.output_bytes
+    lines = b""
+    log = bytearray()
+    with selectors.DefaultSelector() as selector:
+        selector.register(proc.stdout, selectors.EVENT_READ, "out")
+        selector.register(proc.stderr, selectors.EVENT_READ, "log")
+        while selector.get_map():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                result.timed_out = True
+                break
+            for key, _ in selector.select(timeout=min(remaining, 1.0)):
+                chunk = os.read(key.fd, 65536)
+                if not chunk:
+                    selector.unregister(key.fileobj)
+                    continue
+                budget -= len(chunk)
+                if key.data == "log":
+                    log += chunk
+                    del log[:-LOG_TAIL_BYTES]
+                else:
+                    lines += chunk
+                    *complete, lines = lines.split(b"\n")
+                    for line in complete:
+                        _message(line, result, settings, on_stage)
+            if budget < 0:
+                result.output_exceeded = True
+                break
+    if not result.timed_out and not result.output_exceeded:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
+    result.log = log.decode(errors="replace")
+    result.task_path = str(Path(sandbox.scratch) / "task" / str(job["name"]))
+
+
+def _message(
+    line: bytes, result: SandboxResult, settings: ValidationSettings, on_stage: StageCallback
+) -> None:
+    """One line from the sandbox: untrusted, so anything malformed is ignored or refused."""
+    try:
+        message = json.loads(line)
     except ValueError:
-        report.stage = Stage.IMPORT
-    where = describe_stage(stage, seed)
-    code = result.exit_code
-    cpu_limit = limits.effective_cpu_seconds
+        return
+    if not isinstance(message, dict) or result.failure is not None:
+        return
+    if set(message) == {"stage", "seed"}:
+        with contextlib.suppress(ValueError, TypeError):
+            stage = Stage(message["stage"])
+            seed = message["seed"]
+            if stage in SANDBOX_STAGES:
+                result.stage, result.seed = stage, seed if isinstance(seed, int) else None
+                on_stage(result.stage, result.seed)
+    elif "record" in message:
+        _record(message["record"], result, settings)
+    elif "failure" in message:
+        result.failure = _failure(message["failure"], result)
+
+
+def _record(data: Any, result: SandboxResult, settings: ValidationSettings) -> None:
+    expected = settings.seed + len(result.records)
+    try:
+        record = SceneRecord.model_validate(data)
+    except ValidationError as exc:
+        result.failure = StageFailure(
+            Stage.RESET,
+            f"The scene reset() built on seed {expected} is not a valid scene record: "
+            f"{_first_errors(exc)}",
+        )
+        return
+    if record.seed != expected or len(result.records) >= settings.episodes:
+        result.failure = StageFailure(
+            Stage.RESET, f"The sandbox sent a scene for seed {record.seed}; expected {expected}."
+        )
+        return
+    result.records.append(record)
+
+
+def _first_errors(exc: ValidationError, n: int = 3) -> str:
+    parts = []
+    for error in exc.errors()[:n]:
+        where = ".".join(str(x) for x in error["loc"])
+        parts.append(f"{where}: {error['msg']}")
+    return "; ".join(parts)
+
+
+def _failure(data: Any, result: SandboxResult) -> StageFailure:
+    if not isinstance(data, dict):
+        return StageFailure(result.stage, "The sandbox sent an unreadable failure.")
+    try:
+        stage = Stage(str(data.get("stage")))
+    except ValueError:
+        stage = result.stage
+    if stage not in (Stage.PARSE, *SANDBOX_STAGES):
+        stage = result.stage
+    message = str(data.get("message") or "The task failed without a message.")
+    trace = data.get("traceback")
+    return StageFailure(stage, message, str(trace) if trace is not None else None)
+
+
+def describe_stage(stage: Stage, seed: int | None) -> str:
+    """Human words for a stage: what the validator was doing there."""
+    seed_text = f" on seed {seed}" if seed is not None else ""
+    return {
+        Stage.PARSE: "Reading the task file",
+        Stage.IMPORT: "Importing the task file",
+        Stage.BUILD: "Building the task (its __init__)",
+        Stage.RESET: f"reset(){seed_text}",
+    }.get(stage, f"The {stage.value} stage")
+
+
+def _signal_of(code: int | None) -> int | None:
+    """The signal that ended the task: negative codes (plain child) or 128+n (bwrap's init)."""
+    if code is None:
+        return None
+    if code < 0:
+        return -code
+    if code > 128 and code - 128 < signal.NSIG:
+        return code - 128
+    return None
+
+
+def _explain(result: SandboxResult, settings: ValidationSettings) -> StageFailure:
+    """No verdict came back: say why from the limits, the exit status and the last stage."""
+    stage = result.stage if result.stage != Stage.PARSE else Stage.IMPORT
+    where = describe_stage(stage, result.seed)
+    code, sig = result.exit_code, _signal_of(result.exit_code)
+    log = result.log.strip() or None
     if result.timed_out:
-        report.error = (
-            f"{where} did not finish: the validation exceeded the {limits.describe_wall()} "
+        return StageFailure(
+            stage,
+            f"{where} did not finish: the validation exceeded the {settings.describe_timeout()} "
             "wall-clock limit and was stopped. Look for a loop that never ends (a while loop "
             "whose condition never changes, a retry without a bound) or work that grows without "
-            "limit; every loop in reset() must terminate."
+            "limit; every loop in reset() must terminate.",
         )
-    elif (
-        code is not None
-        and code < 0
-        and (
-            -code == signal.SIGXCPU
-            or (-code == signal.SIGKILL and result.cpu_seconds >= cpu_limit - 0.5)
+    if result.output_exceeded:
+        return StageFailure(
+            stage,
+            f"{where} wrote more than the sandbox's {settings.output_bytes // 1024} KiB output "
+            "limit and was stopped. Do not print in loops or build huge scenes.",
         )
-    ):
-        report.error = (
-            f"{where} exceeded the {cpu_limit} s CPU-time limit and was stopped (busy loop?). "
-            "Make every loop terminate and keep reset() and the expert cheap."
+    if sig == signal.SIGXCPU or (sig == signal.SIGKILL and code is not None and code > 0):
+        return StageFailure(
+            stage,
+            f"{where} exceeded the {settings.effective_cpu_seconds} s CPU-time limit and was "
+            "stopped (busy loop?). Make every loop terminate and keep reset() cheap.",
         )
-    elif code is not None and -code == signal.SIGKILL:
-        report.error = (
-            f"{where} was killed (SIGKILL): the task exceeded the {limits.describe_memory()} memory "
-            "limit of the sandbox. Allocate less: no huge lists or arrays."
+    if sig is not None:
+        hint = SIGNAL_HINTS.get(signal.Signals(sig), "a signal")
+        return StageFailure(
+            stage,
+            f"{where} crashed with signal {signal.Signals(sig).name} ({hint}). Check the "
+            "arguments the task passes to PyBullet and the task API (body ids, poses, sizes, "
+            "NaN values), and do not use ctypes or native libraries.",
+            log,
         )
-    elif code is not None and code < 0:
-        name = signal.Signals(-code).name
-        hint = SIGNAL_HINTS.get(signal.Signals(-code), "a signal")
-        report.error = (
-            f"{where} crashed with signal {name} ({hint}). Check the arguments the task passes to "
-            "PyBullet and the task API (body ids, poses, sizes, NaN values), and do not use "
-            "ctypes or native libraries."
+    if len(result.records) < settings.episodes and code == 0:
+        return StageFailure(
+            stage,
+            f"{where}: the task's process ended before it sent every scene. Task code must not "
+            "exit the process or close its output; raise an exception with a message instead.",
+            log,
         )
-        report.traceback = result.output or None
-    elif code is None:
-        report.error = f"{where}: the validation process vanished without an exit status."
-    else:
-        report.error = (
-            f"{where}: the task's process exited with code {code} before the validation "
-            "finished, without a report. Task code must not call sys.exit(), os._exit() or "
-            "exit(); raise an exception with a message (e.g. ValueError) instead."
-        )
-        report.traceback = result.output or None
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    with contextlib.suppress(OSError, ValueError):
-        data = json.loads(path.read_text())
-        if isinstance(data, dict):
-            return data
-    return {}
-
-
-def _tail(path: Path, lines: int = OUTPUT_TAIL_LINES) -> str:
-    with contextlib.suppress(OSError):
-        text = path.read_text(errors="replace")
-        return "\n".join(text.strip().splitlines()[-lines:])
-    return ""
+    return StageFailure(
+        stage,
+        f"{where}: the task's process exited with code {code} before the validation finished. "
+        "Task code must not call sys.exit(), os._exit() or exit(); raise an exception with a "
+        "message (e.g. ValueError) instead.",
+        log,
+    )

@@ -14,6 +14,7 @@ from agents.offline.proposer import OfflineProposer, proposal_for
 from agents.offline.reflection import OfflineReflector, plan_repair
 from agents.protocols import ProposalRequest
 from simenv.report import EpisodeResult, Stage, ValidationReport
+from simenv.settings import ValidationSettings
 from simenv.validation import validate
 
 FAST = [
@@ -28,7 +29,7 @@ def test_every_relation_writes_a_program_that_validates(relation: str, tmp_path:
     draft = OfflineCoder().write(proposal, [])
     path = tmp_path / f"{proposal.name.replace('-', '_')}.py"
     path.write_text(draft.code)
-    report = validate(path, episodes=2, min_success=0.5)
+    report = validate(path, ValidationSettings(episodes=2, min_success=0.5))
     assert report.passed, report.error
 
 
@@ -94,7 +95,7 @@ def test_offline_repair_loop_turns_a_failing_spec_into_a_passing_one(tmp_path: P
         path = tmp_path / f"draft{draft.attempt}" / "task.py"
         path.parent.mkdir()
         path.write_text(draft.code)
-        report = validate(path, episodes=3, min_success=0.6)
+        report = validate(path, ValidationSettings(episodes=3, min_success=0.6))
         if report.passed:
             break
         draft = coder.write(

@@ -8,7 +8,9 @@ The expert's bar, per task (validated sandboxed, two at a time, as ``simgen vali
   cost 5-10 s each here: ``sweeping-piles`` and ``separating-piles`` 80% of 5 seeds,
   ``manipulating-rope`` and ``align-rope`` 80% of 10 seeds, ``palletizing-boxes`` 90% of 10 seeds;
 - with ``SIMGEN_FULL_EXPERT_TIER=1`` (the slow tier): every task, 90% of 20 seeds, no exception.
-  ``benchmarks/bench_seed_tasks.py --episodes 20`` measures the same figures in-process.
+  ``benchmarks/bench_seed_tasks.py --episodes 20`` measures the same figures sandboxed.
+
+Each task's reset runs in the sandbox; the expert runs on the recorded scene, rebuilt outside it.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ import pytest
 
 from simenv.environment import Environment
 from simenv.report import ValidationReport
-from simenv.sandbox.limits import SandboxLimits
 from simenv.sandbox.pool import validate_many
+from simenv.settings import GIB, ValidationSettings
 from simenv.tasks import get_task, task_names
 from simenv.validation import reset_episode
 
@@ -38,7 +40,6 @@ REDUCED = {
 }
 #: Episodes per task in each held-out mode (they must build, and the expert must pass).
 MODE_EPISODES = 2
-LIMITS = SandboxLimits.from_gib(timeout=600, memory_gib=4)
 
 
 def _plan() -> dict[str, tuple[int, float]]:
@@ -54,9 +55,10 @@ def expert_reports() -> dict[str, ValidationReport]:
     for name, (seeds, _) in _plan().items():
         by_seeds.setdefault(seeds, []).append(name)
     for seeds, names in by_seeds.items():
-        for report in validate_many(
-            names, workers=2, episodes=seeds, min_success=0.0, limits=LIMITS, progress=False
-        ):
+        settings = ValidationSettings(
+            episodes=seeds, min_success=0.0, timeout=600, memory_bytes=4 * GIB
+        )
+        for report in validate_many(names, settings, workers=2):
             reports[report.target] = report
     return reports
 
@@ -80,16 +82,10 @@ def test_seed_task_expert_succeeds(name: str, expert_reports: dict[str, Validati
 def mode_reports() -> dict[tuple[str, str], ValidationReport]:
     reports = {}
     for mode in ("val", "test"):
-        for report in validate_many(
-            task_names(),
-            workers=2,
-            episodes=MODE_EPISODES,
-            seed=100,
-            mode=mode,
-            min_success=0.5,
-            limits=LIMITS,
-            progress=False,
-        ):
+        settings = ValidationSettings(
+            episodes=MODE_EPISODES, seed=100, mode=mode, timeout=600, memory_bytes=4 * GIB
+        )
+        for report in validate_many(task_names(), settings, workers=2):
             reports[(report.target, mode)] = report
     return reports
 

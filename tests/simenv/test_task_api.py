@@ -12,6 +12,7 @@ from simenv.environment import Environment
 from simenv.errors import TaskCodeError
 from simenv.grippers import Spatula
 from simenv.loader import load_task_class
+from simenv.settings import ValidationSettings
 from simenv.task import Task
 from simenv.validation import validate
 
@@ -152,6 +153,6 @@ def test_get_random_pose_returns_none_when_full(env: Environment) -> None:
 def test_cliport_task_file_runs_unchanged() -> None:
     task_class = load_task_class(DATA / "cliport_style_task.py")
     assert issubclass(task_class, Task)
-    report = validate(str(DATA / "cliport_style_task.py"), episodes=3)
+    report = validate(str(DATA / "cliport_style_task.py"), ValidationSettings(episodes=3))
     assert report.passed, report.error
     assert report.success_rate == 1.0

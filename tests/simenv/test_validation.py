@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from simenv.report import Stage
+from simenv.settings import ValidationSettings
 from simenv.validation import validate
 
 BROKEN = {
@@ -24,6 +25,19 @@ BROKEN = {
         Stage.RESET,
         "bowl/bowl.urdf",
     ),
+    "overrides_oracle.py": (
+        "from cliport.tasks.task import Task\n"
+        "class T(Task):\n    def reset(self, env):\n        super().reset(env)\n"
+        "    def oracle(self, env):\n        return None\n",
+        Stage.PARSE,
+        "redefines T.oracle (line 5)",
+    ),
+    "assigns_reward.py": (
+        "from cliport.tasks.task import Task\n"
+        "class T(Task):\n    reward = lambda self: (1.0, {})\n",
+        Stage.PARSE,
+        "redefines T.reward",
+    ),
     "unreachable.py": (
         "import numpy as np\nfrom cliport.tasks.task import Task\n"
         "class T(Task):\n    def reset(self, env):\n        super().reset(env)\n"
@@ -41,7 +55,7 @@ def test_broken_task_fails_at_its_stage(tmp_path: Path, name: str) -> None:
     source, stage, fragment = BROKEN[name]
     path = tmp_path / name
     path.write_text(source)
-    report = validate(str(path), episodes=2)
+    report = validate(str(path), ValidationSettings(episodes=2))
     assert not report.passed
     assert report.stage == stage
     assert fragment in (report.error or ""), report.error
@@ -51,18 +65,18 @@ def test_traceback_is_trimmed_to_the_task_file(tmp_path: Path) -> None:
     source, _, _ = BROKEN["bad_init.py"]
     path = tmp_path / "bad_init.py"
     path.write_text(source)
-    report = validate(str(path), episodes=1)
+    report = validate(str(path), ValidationSettings(episodes=1))
     assert report.traceback is not None and "bad_init.py" in report.traceback
     assert "simenv/validation.py" not in report.traceback
 
 
 def test_seed_task_report_has_distinct_seeds() -> None:
-    report = validate("place-red-in-green", episodes=3, seed=7)
+    report = validate("place-red-in-green", ValidationSettings(episodes=3, seed=7))
     assert report.passed and report.stage == Stage.PASSED
     assert [e.seed for e in report.episodes] == [7, 8, 9]
     assert all(e.steps >= 1 and e.seconds > 0 for e in report.episodes)
 
 
 def test_unknown_name_fails_at_parse_with_suggestions() -> None:
-    report = validate("place-red-in-gren", episodes=1)
+    report = validate("place-red-in-gren", ValidationSettings(episodes=1))
     assert report.stage == Stage.PARSE and "place-red-in-green" in (report.error or "")

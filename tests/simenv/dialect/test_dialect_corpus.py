@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from simenv.report import Stage, ValidationReport
-from simenv.sandbox.limits import SandboxLimits
 from simenv.sandbox.pool import validate_many
+from simenv.settings import GIB, ValidationSettings
 
 CORPUS = Path(__file__).parent / "corpus"
 EPISODES = 2
@@ -72,10 +72,10 @@ RULES: dict[str, Rule] = {
 
 def _validate_all(strict: bool) -> dict[str, ValidationReport]:
     files = [str(CORPUS / f"{name}.py") for name in RULES]
-    limits = SandboxLimits.from_gib(timeout=120, memory_gib=2)
-    reports = validate_many(
-        files, workers=2, episodes=EPISODES, strict=strict, limits=limits, progress=False
+    settings = ValidationSettings(
+        episodes=EPISODES, strict=strict, timeout=120, memory_bytes=2 * GIB
     )
+    reports = validate_many(files, settings, workers=2)
     return {Path(r.target).stem: r for r in reports}
 
 

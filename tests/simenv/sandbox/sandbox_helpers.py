@@ -1,39 +1,133 @@
-"""Shared helpers for the sandbox tests: rendering corpus files, finding leftover processes."""
+"""Shared helpers for the sandbox tests: rendering corpus files, running them as a user,
+finding processes left behind."""
 
 from __future__ import annotations
 
+import ctypes
 import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-CORPUS = Path(__file__).parent / "corpus"
+HERE = Path(__file__).parent
+CORPUS = HERE / "corpus"
 REPO = Path(__file__).resolve().parents[3]
+PR_SET_CHILD_SUBREAPER = 36
 
 
 @dataclass
-class Rendered:
-    """A corpus file written for one test, with the paths it would create if it escaped."""
+class Stage:
+    """A temporary world for one attack: markers it must not create, a secret it must not read.
 
-    path: Path
-    escapes: tuple[Path, ...]
+    It lives in a folder of its own under the system's temporary folder (pytest's is private
+    to root), so that ``nobody`` can read the task file and would be able to write the markers
+    if the sandbox let it."""
+
+    root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="simgen-attack-")))
+    tag: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def __post_init__(self) -> None:
+        self.root.chmod(0o755)
+        self.markers = self.root / "markers"
+        self.markers.mkdir()
+        self.markers.chmod(0o777)  # so that only the sandbox, not file modes, stops a write
+        self.secret = f"simgen-secret-{self.tag}"
+        self.secret_file = self.root / "secret.txt"
+        self.secret_file.write_text(self.secret + "\n")
+        self.secret_file.chmod(0o644)
+        self.repo_marker = REPO / f"simgen-escape-{self.tag}"
+
+    def render(self, name: str, port: int) -> Path:
+        source = (CORPUS / f"{name}.py").read_text()
+        for token, value in {
+            "__MARKERS__": str(self.markers),
+            "__SECRET_FILE__": str(self.secret_file),
+            "__REPO_MARKER__": str(self.repo_marker),
+            "__PORT__": str(port),
+        }.items():
+            source = source.replace(token, value)
+        path = self.root / f"{name}.py"
+        path.write_text(source)
+        path.chmod(0o644)
+        return path
+
+    def remove(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+        self.repo_marker.unlink(missing_ok=True)
+
+    def escapes(self) -> list[Path]:
+        return [*self.markers.iterdir(), *([self.repo_marker] if self.repo_marker.exists() else [])]
 
 
-def render(name: str, folder: Path, port: int = 9) -> Rendered:
-    """Fill the corpus template's tokens with paths unique to this test run."""
-    tag = uuid.uuid4().hex
-    escapes = (Path(f"/tmp/simgen-escape-{tag}"), REPO / f"simgen-escape-{tag}")
-    # A corpus file that is not valid Python is stored as .py.txt, so linters leave it alone.
-    template = CORPUS / f"{name}.py"
-    if not template.exists():
-        template = CORPUS / f"{name}.py.txt"
-    source = template.read_text()
-    source = source.replace("__ESCAPE__", str(escapes[0]))
-    source = source.replace("__REPO_ESCAPE__", str(escapes[1]))
-    source = source.replace("__PORT__", str(port))
-    path = folder / f"{name}.py"
-    path.write_text(source)
-    return Rendered(path, escapes)
+class LoopbackServer:
+    """A TCP server on 127.0.0.1 that counts the connections it accepts."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def become_subreaper() -> None:
+    """Orphans of our descendants come back to us, so a process that escaped is found."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def user_command(as_nobody: bool) -> list[str]:
+    """A prefix that runs a command as ``nobody`` (from root), with this Python reachable.
+
+    The Python may live under /root (mode 0700): an outer bwrap, run as root, shows the same
+    file system with /root replaced by an empty folder into which only the Python and this
+    repository are bound again, then setpriv drops to nobody with no capabilities.
+    """
+    if not as_nobody:
+        return []
+    binds: list[str] = []
+    private = [p for p in (Path(sys.base_prefix).resolve(), REPO) if p.is_relative_to("/root")]
+    if private:
+        binds += ["--perms", "0755", "--tmpfs", "/root"]
+        for path in private:
+            for parent in reversed(path.parents):
+                if parent.is_relative_to("/root") and parent != Path("/root"):
+                    binds += ["--perms", "0755", "--dir", str(parent)]
+            binds += ["--bind", str(path), str(path)]
+    drop = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+    drop += ["--inh-caps=-all", "--bounding-set=-all"]
+    return ["bwrap", "--dev-bind", "/", "/", *binds, "--", *drop, "--"]
+
+
+def run_as(as_nobody: bool, argv: list[str], env: dict[str, str], timeout: float) -> str:
+    """Run ``argv`` (as nobody if asked); its stdout and stderr together."""
+    done = subprocess.run(
+        [*user_command(as_nobody), *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd="/",
+        timeout=timeout,
+    )
+    return done.stdout + "\n" + done.stderr
 
 
 def _stat(pid: str) -> list[str] | None:
@@ -44,14 +138,14 @@ def _stat(pid: str) -> list[str] | None:
     return raw[raw.rfind(b")") + 2 :].decode().split()
 
 
-def processes_in_session(session: int) -> list[int]:
-    """Live (non-zombie) processes whose session id is ``session`` (each job has its own)."""
+def describe(pids: list[int]) -> list[str]:
+    """Command lines of processes, for an assertion message."""
     found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            fields = _stat(entry)
-            if fields and fields[0] != "Z" and int(fields[3]) == session:
-                found.append(int(entry))
+    for pid in pids:
+        try:
+            found.append(f"{pid}: {Path(f'/proc/{pid}/cmdline').read_bytes()!r}")
+        except OSError:
+            found.append(f"{pid}: gone")
     return found
 
 

@@ -1,16 +1,21 @@
-"""Hostile/broken corpus: an endless busy loop in reset() (wall-clock limit)."""
-# ruff: noqa
+"""Time: a loop that never ends."""
 
 import numpy as np
+import pybullet as p
+
 from cliport.tasks.task import Task
 
+MARKERS = "__MARKERS__"
+SECRET_FILE = "__SECRET_FILE__"
+REPO_MARKER = "__REPO_MARKER__"
+PORT = int("__PORT__")
 
-class CorpusEndlessLoop(Task):
+
+class Attack(Task):
     def __init__(self):
         super().__init__()
-        self.max_steps = 3
-        self.lang_template = "put the block in the bowl"
-        self.additional_reset()
+        self.max_steps = 1
+        self.lang_template = "attack"
 
     def reset(self, env):
         super().reset(env)

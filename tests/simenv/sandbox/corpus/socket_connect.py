@@ -1,21 +1,25 @@
-"""Hostile/broken corpus: connects to a server on 127.0.0.1 (no network allowed)."""
-# ruff: noqa
+"""Network: connect to a server on the host's loopback."""
 
-import socket
 import numpy as np
+import pybullet as p
+
 from cliport.tasks.task import Task
 
+MARKERS = "__MARKERS__"
+SECRET_FILE = "__SECRET_FILE__"
+REPO_MARKER = "__REPO_MARKER__"
+PORT = int("__PORT__")
 
-class CorpusSocketConnect(Task):
+
+class Attack(Task):
     def __init__(self):
         super().__init__()
-        self.max_steps = 3
-        self.lang_template = "put the block in the bowl"
-        self.additional_reset()
+        self.max_steps = 1
+        self.lang_template = "attack"
 
     def reset(self, env):
         super().reset(env)
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        s.settimeout(2)
-        s.connect(("127.0.0.1", __PORT__))
-        s.sendall(b"escaped")
+        import socket
+
+        socket.create_connection(("127.0.0.1", PORT), timeout=2).sendall(b"escaped")
+        raise ValueError("connected")

@@ -1,0 +1,22 @@
+"""Totals: a long error message, which the report keeps truncated."""
+
+import numpy as np
+import pybullet as p
+
+from cliport.tasks.task import Task
+
+MARKERS = "__MARKERS__"
+SECRET_FILE = "__SECRET_FILE__"
+REPO_MARKER = "__REPO_MARKER__"
+PORT = int("__PORT__")
+
+
+class Attack(Task):
+    def __init__(self):
+        super().__init__()
+        self.max_steps = 1
+        self.lang_template = "attack"
+
+    def reset(self, env):
+        super().reset(env)
+        raise ValueError("B" * 100_000)

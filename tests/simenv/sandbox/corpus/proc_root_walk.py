@@ -1,0 +1,27 @@
+"""Writes outside: through /proc/<pid>/root of every visible process, with ndarray.tofile."""
+
+import numpy as np
+import pybullet as p
+
+from cliport.tasks.task import Task
+
+MARKERS = "__MARKERS__"
+SECRET_FILE = "__SECRET_FILE__"
+REPO_MARKER = "__REPO_MARKER__"
+PORT = int("__PORT__")
+
+
+class Attack(Task):
+    def __init__(self):
+        super().__init__()
+        self.max_steps = 1
+        self.lang_template = "attack"
+
+    def reset(self, env):
+        super().reset(env)
+        for pid in range(1, 4096):
+            try:
+                np.arange(3).tofile(f"/proc/{pid}/root{MARKERS}/procroot-{pid}")
+            except Exception:
+                continue
+        raise ValueError("walked /proc/*/root")

