@@ -14,6 +14,7 @@ import pytest
 
 from memory.records import Origin
 from memory.store import TaskMemory
+from simenv.settings import ValidationSettings
 from simenv.validation import validate
 
 pytestmark = pytest.mark.integration
@@ -73,7 +74,7 @@ def test_kill_9_then_resume(workspace: Path) -> None:
     for task in summary["accepted"]:
         path = Path(task["path"])
         assert path.is_file()
-        assert validate(path, episodes=2).passed, path.name
+        assert validate(path, ValidationSettings(episodes=2)).passed, path.name
 
     # The finished thread run again reports the same run and adds nothing.
     again = subprocess.run(

@@ -19,6 +19,7 @@ from scripted import (
 
 from graph.context import Context
 from graph.run import run
+from simenv.settings import ValidationSettings
 from simenv.validation import validate
 
 pytestmark = pytest.mark.integration
@@ -76,7 +77,7 @@ def test_repair_succeeds_because_the_error_reached_the_coder(workspace: Path) ->
     assert summary["usage"]["calls"] == 5
     assert summary["usage"]["total_tokens"] == 750
     stored = Path(summary["accepted"][0]["path"])
-    assert stored.is_file() and validate(stored, episodes=1).passed
+    assert stored.is_file() and validate(stored, ValidationSettings(episodes=1)).passed
 
 
 def test_repairs_exhausted_is_rejected_with_the_stage(workspace: Path) -> None:

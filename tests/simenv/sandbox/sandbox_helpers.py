@@ -31,6 +31,8 @@ class Stage:
 
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="simgen-attack-")))
     tag: str = field(default_factory=lambda: uuid.uuid4().hex)
+    #: Processes below the test before the attack ran (not the attack's doing).
+    before: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.root.chmod(0o755)
