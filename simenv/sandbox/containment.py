@@ -1,17 +1,23 @@
 """The kernel boundary around task code: a bubblewrap command line, and what it puts in force.
 
 Each validation's task code runs in a fresh ``bwrap`` (bubblewrap, the sandbox Flatpak is built
-on) with new user, PID (its own ``/proc``), network (no interfaces), mount, IPC, UTS and cgroup
+on) with new user, PID (its own ``/proc``), network (loopback only), mount, IPC, UTS and cgroup
 namespaces, as uid 65534 with no capabilities and ``no_new_privs``, under a seccomp filter
 (``seccomp.py``). It sees, read-only, the system libraries (``/usr``), the Python installation,
 the virtual environment and the ``simenv`` package with its assets; its only writable folder is
 a size-capped tmpfs at ``/tmp``; its environment is a short allow-list. Nothing of the host's
 ``/proc``, ``/tmp``, home folders, ``/etc`` or environment is visible.
 
-As root, bubblewrap itself is started as an unprivileged user (``nobody``), so the task's uid is
-unprivileged outside the sandbox too and the protection is the same for root and for everyone
-else. The folders to show are opened here first (``O_PATH``) and handed over as file
-descriptors, so that folders only root can traverse (a Python under ``/root``) can still be shown.
+As root, an outer bwrap (run as root, so that it can show a Python that lives under a private
+``/root``) makes the PID, network, IPC, UTS and mount namespaces and the file system, then
+``setpriv`` becomes ``nobody`` with no capabilities and an inner, unprivileged bwrap adds the
+user namespace and the seccomp filter, exactly as for an ordinary user: the task's uid is
+unprivileged outside the sandbox too, and the protection is the same for root and for everyone
+else. bwrap reports its child's pid (``--info-fd``); killing that PID namespace's init kills
+every process in the sandbox.
+
+Memory is capped by the address-space limit of the sandbox's one process (the seccomp filter
+refuses new processes), not by a cgroup: that needs no privileges and holds the same total.
 
 Where bubblewrap is missing or cannot create namespaces, ``probe`` says so once, with what to
 install, and the runner falls back to a plain child process with rlimits and a clean

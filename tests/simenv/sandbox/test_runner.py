@@ -15,9 +15,10 @@ from typer.testing import CliRunner
 
 from simenv.cli import register
 from simenv.report import Stage
-from simenv.sandbox.containment import FULL_LAYERS, probe
+from simenv.sandbox import runner
+from simenv.sandbox.containment import FALLBACK_LAYERS, FULL_LAYERS, Containment, probe
 from simenv.sandbox.pool import validate_many
-from simenv.sandbox.runner import WAITING, run_isolated, validate_isolated
+from simenv.sandbox.runner import WAITING, IsolationUnavailable, run_isolated, validate_isolated
 from simenv.settings import GIB, ValidationSettings
 from simenv.tasks import get_task
 from simenv.validation import validate
@@ -160,3 +161,22 @@ def test_ray_executor_runs_the_same_sandbox(tmp_path: Path) -> None:
         ray.shutdown()
     assert reports[0].passed, reports[0].error
     assert reports[1].stage == Stage.IMPORT
+
+
+def _without_bubblewrap() -> Containment:
+    return Containment(None, None, FALLBACK_LAYERS, ("bubblewrap (bwrap) is not installed",))
+
+
+def test_without_bubblewrap_the_fallback_says_so_and_require_isolation_refuses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(runner, "probe", _without_bubblewrap)
+    report = validate_isolated("place-red-in-green", ValidationSettings(episodes=1))
+    WAITING.clear()
+    assert report.passed, report.error
+    assert report.isolation == list(FALLBACK_LAYERS)
+    assert "user-namespace" in _without_bubblewrap().describe_missing()
+    with pytest.raises(IsolationUnavailable, match="bubblewrap"):
+        validate_isolated(
+            "place-red-in-green", ValidationSettings(episodes=1, require_isolation=True)
+        )
