@@ -50,6 +50,17 @@ GEOMETRIES = {
     p.GEOM_CAPSULE: "capsule",
 }
 JOINT_TYPES = {p.JOINT_POINT2POINT: "point2point", p.JOINT_FIXED: "fixed"}
+#: The URDF elements a filled template may contain (what PyBullet's URDF reader knows of
+#: links, joints and contacts); anything else in recorded URDF text is refused.
+URDF_ELEMENTS = frozenset(
+    {
+        "robot", "link", "joint", "parent", "child", "origin", "axis", "limit", "dynamics",
+        "visual", "collision", "inertial", "mass", "inertia", "geometry", "box", "sphere",
+        "cylinder", "capsule", "mesh", "material", "color", "texture", "contact",
+        "lateral_friction", "rolling_friction", "spinning_friction", "restitution",
+        "stiffness", "damping", "friction_anchor", "inertia_scaling",
+    }
+)  # fmt: skip
 
 Coord = Annotated[float, Field(ge=-MAX_COORD, le=MAX_COORD)]
 Vec3 = tuple[Coord, Coord, Coord]
@@ -268,6 +279,9 @@ def checked_urdf(text: str) -> str:
         raise ValueError(f"URDF text is not well-formed XML: {exc}") from exc
     if root.tag != "robot":
         raise ValueError("URDF text must have a <robot> root element")
+    unknown = sorted({e.tag for e in root.iter()} - URDF_ELEMENTS)
+    if unknown:
+        raise ValueError(f"URDF text has elements a task object does not use: {unknown[:5]}")
     for element in root.iter():
         if "filename" in element.attrib:
             element.attrib["filename"] = _asset_file(element.attrib["filename"])

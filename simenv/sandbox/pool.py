@@ -16,13 +16,14 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, Literal
 
-from simenv.report import ValidationReport
+from simenv.report import Stage, ValidationReport
 from simenv.sandbox.runner import validate_isolated
 from simenv.settings import ValidationSettings
-from simenv.validation import validate
+from simenv.validation import StageFailure, fail, new_report, validate
 
 Executor = Literal["process", "ray", "in-process"]
 EXECUTORS: tuple[str, ...] = ("process", "ray", "in-process")
@@ -72,20 +73,43 @@ def _processes(
     with ProcessPoolExecutor(
         max_workers=min(workers, len(targets) or 1), mp_context=context
     ) as pool:
-        futures = [pool.submit(validate_isolated, target, settings) for target in targets]
-        yield from _collect(futures, ordered)
+        futures = {pool.submit(validate_isolated, t, settings): t for t in targets}
+        yield from _collect(futures, settings, ordered)
 
 
-def _collect(futures: list[Future[ValidationReport]], ordered: bool) -> Iterator[ValidationReport]:
+def _collect(
+    futures: dict[Future[ValidationReport], str | Path],
+    settings: ValidationSettings,
+    ordered: bool,
+) -> Iterator[ValidationReport]:
     if ordered:
-        for future in futures:
-            yield future.result()
+        for future, target in futures.items():
+            yield _result(future, target, settings)
         return
     pending = set(futures)
     while pending:
         done, pending = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
-            yield future.result()
+            yield _result(future, futures[future], settings)
+
+
+def _result(
+    future: Future[ValidationReport], target: str | Path, settings: ValidationSettings
+) -> ValidationReport:
+    """The worker's report; a worker that died (PyBullet crashing on a recorded scene) fails
+    its target instead of the whole run."""
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        report = new_report(target, settings)
+        return fail(
+            report,
+            StageFailure(
+                Stage.EPISODES,
+                f"The validation worker died while judging this task or one validated beside it "
+                f"({exc}); validate it again on its own to see which.",
+            ),
+        )
 
 
 def _ray_validate(target: str, settings: dict[str, Any]) -> dict[str, Any]:

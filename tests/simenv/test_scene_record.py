@@ -67,6 +67,7 @@ def _data(name: str = "place-red-in-green") -> dict[str, Any]:
         (lambda d: d["bodies"][0].update(asset="../../../etc/passwd", urdf=None), "asset"),
         (lambda d: d["bodies"][0].update(asset=None, urdf=_urdf("/etc/passwd")), "not an asset"),
         (lambda d: d["bodies"][0].update(asset=None, urdf="<!DOCTYPE x><robot/>"), "DOCTYPE"),
+        (lambda d: d["bodies"][0].update(asset=None, urdf="<robot><plugin/></robot>"), "plugin"),
         (lambda d: d["goals"][0].update(objs=[999999]), "do not exist"),
         (lambda d: d["goals"][0].update(step_max_reward=7), "less than or equal"),
         (lambda d: d["task"].update(max_steps=10**9), "less than or equal"),
