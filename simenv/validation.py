@@ -267,6 +267,40 @@ def _verdict(report: ValidationReport, settings: ValidationSettings) -> Validati
     return report
 
 
+class Judge:
+    """The trusted half, one recorded scene at a time, so that the sandbox can build the next
+    scene while this one is judged. A context manager: it owns the world it judges in."""
+
+    def __init__(
+        self,
+        report: ValidationReport,
+        settings: ValidationSettings,
+        on_stage: StageCallback = _no_stage,
+        gui: bool = False,
+    ) -> None:
+        self.report, self.settings, self.on_stage, self.gui = report, settings, on_stage, gui
+        self.env: Environment | None = None
+
+    def __enter__(self) -> Judge:
+        self.env = Environment(disp=self.gui)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.env is not None:
+            self.env.close()
+
+    def add(self, record: SceneRecord) -> None:
+        """Run the expert on one scene (``StageFailure`` on error)."""
+        assert self.env is not None, "use Judge as a context manager"
+        self.on_stage(Stage.EPISODES, record.seed)
+        self.report.episodes.append(run_episode(self.env, record))
+        warnings = self.report.warnings
+        warnings += [w for w in record.warnings if w not in warnings]
+
+    def verdict(self) -> ValidationReport:
+        return _verdict(self.report, self.settings)
+
+
 def judge(
     records: Iterable[SceneRecord],
     report: ValidationReport,
@@ -275,12 +309,10 @@ def judge(
     gui: bool = False,
 ) -> ValidationReport:
     """Run the expert on every recorded scene and give the verdict (``StageFailure`` on error)."""
-    with Environment(disp=gui) as env:
+    with Judge(report, settings, on_stage, gui) as judging:
         for record in records:
-            on_stage(Stage.EPISODES, record.seed)
-            report.episodes.append(run_episode(env, record))
-            report.warnings += [w for w in record.warnings if w not in report.warnings]
-    return _verdict(report, settings)
+            judging.add(record)
+    return judging.verdict()
 
 
 def fail(report: ValidationReport, failure: StageFailure) -> ValidationReport:

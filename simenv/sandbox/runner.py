@@ -20,6 +20,7 @@ import signal
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,10 +35,10 @@ from simenv.scene_record import SceneRecord
 from simenv.settings import ValidationSettings
 from simenv.tasks import module_name_to_task_name
 from simenv.validation import (
+    Judge,
     StageCallback,
     StageFailure,
     fail,
-    judge,
     new_report,
     parse_task,
     resolve_target,
@@ -134,7 +135,8 @@ def run_isolated(
         fail(report, failure)
         return _finish(result, settings, start)
     report.isolation = list(found.layers)
-    _contain(result, found, path, settings, on_stage)
+    with Judge(report, settings, on_stage) as judging:
+        _contain(result, found, path, settings, on_stage, judging.add)
     if result.failure is not None:
         fail(report, _relabel(result.failure, result.task_path, path))
         if "MemoryError" in (report.error or ""):
@@ -144,10 +146,7 @@ def run_isolated(
                 "huge lists or arrays; objects and goals take little memory)."
             )
     elif len(result.records) == settings.episodes and not result.timed_out:
-        try:
-            result.report = judge(result.records, report, settings, on_stage)
-        except StageFailure as failure:
-            fail(report, failure)
+        result.report = judging.verdict()
     else:
         fail(report, _explain(result, settings))
     return _finish(result, settings, start)
@@ -215,17 +214,22 @@ class _Waiting:
 WAITING = _Waiting()
 
 
+#: Called with each checked scene record as it arrives (the trusted judge).
+RecordCallback = Callable[[SceneRecord], None]
+
+
 def _contain(
     result: SandboxResult,
     found: Containment,
     path: Path,
     settings: ValidationSettings,
     on_stage: StageCallback,
+    on_record: RecordCallback,
 ) -> None:
     sandbox = WAITING.take(found, settings)
     try:
         job = {"name": path.name, "source": path.read_text(), "settings": settings.to_dict()}
-        _talk(sandbox, job, result, settings, on_stage)
+        _talk(sandbox, job, result, settings, on_stage, on_record)
     finally:
         sandbox.kill()
     result.exit_code = sandbox.proc.returncode
@@ -238,8 +242,11 @@ def _talk(
     result: SandboxResult,
     settings: ValidationSettings,
     on_stage: StageCallback,
+    on_record: RecordCallback,
 ) -> None:
-    """Send the job, read bounded output until the child ends or a limit is hit."""
+    """Send the job, read bounded output until the child ends or a limit is hit. Each record
+    is judged as it arrives (the sandbox builds the next one meanwhile); time spent judging
+    does not count against the sandbox's wall-clock limit."""
     proc = sandbox.proc
     assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
     deadline = time.monotonic() + settings.timeout
@@ -271,9 +278,11 @@ def _talk(
                 else:
                     lines += chunk
                     *complete, lines = lines.split(b"\n")
+                    judging_since = time.monotonic()
                     for line in complete:
-                        _message(line, result, settings, on_stage)
-            if budget < 0:
+                        _message(line, result, settings, on_stage, on_record)
+                    deadline += time.monotonic() - judging_since
+            if budget < 0 or result.failure is not None:
                 result.output_exceeded = True
                 break
     if not result.timed_out and not result.output_exceeded:
@@ -284,7 +293,11 @@ def _talk(
 
 
 def _message(
-    line: bytes, result: SandboxResult, settings: ValidationSettings, on_stage: StageCallback
+    line: bytes,
+    result: SandboxResult,
+    settings: ValidationSettings,
+    on_stage: StageCallback,
+    on_record: RecordCallback,
 ) -> None:
     """One line from the sandbox: untrusted, so anything malformed is ignored or refused."""
     try:
@@ -301,12 +314,14 @@ def _message(
                 result.stage, result.seed = stage, seed if isinstance(seed, int) else None
                 on_stage(result.stage, result.seed)
     elif "record" in message:
-        _record(message["record"], result, settings)
+        _record(message["record"], result, settings, on_record)
     elif "failure" in message:
         result.failure = _failure(message["failure"], result)
 
 
-def _record(data: Any, result: SandboxResult, settings: ValidationSettings) -> None:
+def _record(
+    data: Any, result: SandboxResult, settings: ValidationSettings, on_record: RecordCallback
+) -> None:
     expected = settings.seed + len(result.records)
     try:
         record = SceneRecord.model_validate(data)
@@ -323,6 +338,10 @@ def _record(data: Any, result: SandboxResult, settings: ValidationSettings) -> N
         )
         return
     result.records.append(record)
+    try:
+        on_record(record)
+    except StageFailure as failure:
+        result.failure = failure
 
 
 def _first_errors(exc: ValidationError, n: int = 3) -> str:
