@@ -178,8 +178,8 @@ def _relabel(failure: StageFailure, inside: str, path: Path) -> StageFailure:
 
 
 class _Waiting:
-    """At most one started sandbox per process, importing the simulator while the previous
-    validation is judged, so that a validation does not wait for an interpreter to start.
+    """At most one started sandbox per process, importing the simulator while the current
+    validation runs, so that the next one does not wait for an interpreter to start.
 
     Each sandbox serves exactly one validation and is killed after it: a waiting sandbox has
     run no task code. It is started from the calling thread (bwrap dies with the thread that
@@ -227,13 +227,14 @@ def _contain(
     on_record: RecordCallback,
 ) -> None:
     sandbox = WAITING.take(found, settings)
+    # The next validation's sandbox imports the simulator while this one runs and is judged.
+    WAITING.refill(found, settings)
     try:
         job = {"name": path.name, "source": path.read_text(), "settings": settings.to_dict()}
         _talk(sandbox, job, result, settings, on_stage, on_record)
     finally:
         sandbox.kill()
     result.exit_code = sandbox.proc.returncode
-    WAITING.refill(found, settings)
 
 
 def _talk(
