@@ -14,8 +14,11 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from graph.context import Context
+from simenv.environment import Environment
+from simenv.render import scene_image
 from simenv.report import ValidationReport
-from simenv.sandbox.runner import validate_isolated
+from simenv.sandbox.runner import run_isolated
+from simenv.scene_record import build_world
 from simenv.settings import ValidationSettings
 
 _pools: dict[int, ProcessPoolExecutor] = {}
@@ -44,9 +47,30 @@ def _pool(workers: int) -> ProcessPoolExecutor:
         return _pools[workers]
 
 
-def validate_draft(path: Path, context: Context) -> ValidationReport:
-    """Validate a draft task file in the sandbox with the run's settings."""
+def validate_and_picture(
+    path: Path, settings: ValidationSettings, picture: Path | None
+) -> tuple[ValidationReport, str | None]:
+    """Validate in the sandbox; for a task that passed, draw its first scene to ``picture``.
+
+    The picture is drawn from the scene record the sandbox sent back (``build_world``), so
+    none of the task's own code runs outside the sandbox. Runs in a pool worker.
+    """
+    result = run_isolated(path, settings)
+    if picture is None or not result.report.passed or not result.records:
+        return result.report, None
+    record = result.records[0]
+    with Environment() as env:
+        build_world(record, env)
+        title = f"{result.report.task_name} (seed {record.seed}): {env.get_lang_goal()}"
+        scene_image(env, title).save(picture)
+    return result.report, str(picture)
+
+
+def validate_draft(
+    path: Path, context: Context, picture: Path | None = None
+) -> tuple[ValidationReport, str | None]:
+    """Validate a draft task file in the sandbox with the run's settings (and picture it)."""
     future = _pool(context.workers).submit(
-        validate_isolated, Path(path), validation_settings(context)
+        validate_and_picture, Path(path), validation_settings(context), picture
     )
     return future.result()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -43,9 +45,14 @@ def commit(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
             return {"error": f"No free name for '{proposal.name}' in the library."}
     stored = result.record
     path = resources.memory.code_file(stored)
+    picture = state.get("picture")
+    if picture and Path(picture).is_file():
+        # Beside the task file, under the stored name: what `make run` points people at.
+        picture = str(shutil.copyfile(picture, path.with_suffix(".png")))
     emit("committed", candidate=state["candidate_id"], name=stored.name, path=str(path))
     return {
         "proposal": proposal.model_copy(update={"name": stored.name}),
         "draft_path": str(path),
         "committed": True,
+        "picture": picture,
     }

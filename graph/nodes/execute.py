@@ -15,7 +15,8 @@ from graph.validation import validate_draft
 
 def execute(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
     path = Path(str(state["draft_path"]))
-    report = validate_draft(path, runtime.context)
+    picture = path.parent / "scene.png" if runtime.context.pictures else None
+    report, picture_path = validate_draft(path, runtime.context, picture)
     draft = state["draft"]
     assert draft is not None
     record = DraftRecord(
@@ -34,7 +35,11 @@ def execute(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
         stage=report.stage.value,
         success_rate=report.success_rate,
     )
-    return {"report": report, "drafts": [*state.get("drafts", []), record]}
+    return {
+        "report": report,
+        "drafts": [*state.get("drafts", []), record],
+        "picture": picture_path,
+    }
 
 
 def after_execute(state: CandidateState, runtime: Runtime[Context]) -> str:

@@ -75,6 +75,9 @@ def test_kill_9_then_resume(workspace: Path) -> None:
         path = Path(task["path"])
         assert path.is_file()
         assert validate(path, ValidationSettings(episodes=2)).passed, path.name
+        # The picture is drawn from the sandbox's scene record and lies beside the file.
+        assert task["picture"] == str(path.with_suffix(".png"))
+        assert Path(task["picture"]).stat().st_size > 1000
 
     # The finished thread run again reports the same run and adds nothing.
     again = subprocess.run(
