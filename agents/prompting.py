@@ -49,9 +49,37 @@ def asset_catalogue() -> str:
     return "\n".join(lines)
 
 
+#: Sections of simenv's task API page that a coder needs; the asset table comes from the
+#: URDFs themselves (``asset_catalogue``) and the dialect section describes leniencies a coder
+#: should not rely on.
+CODER_SECTIONS = (
+    "Imports",
+    "A complete task",
+    "`Task` attributes",
+    "`Task` methods",
+    "Goals",
+    "`Environment`",
+    "`utils`",
+)
+
+
+def page_sections(page: str, wanted: tuple[str, ...]) -> str:
+    """The ``##``/``###`` sections of a Markdown page whose titles start with ``wanted``."""
+    parts = re.split(r"(?m)^(?=#{2,3} )", page)
+    keep = [p for p in parts if p.startswith("#") and p.lstrip("#").strip().startswith(wanted)]
+    return "\n".join(part.rstrip() + "\n" for part in keep).strip()
+
+
 @cache
 def task_api_text() -> str:
-    return resources.files("agents").joinpath("prompts", "task_api.md").read_text("utf-8")
+    """The task API as the coder sees it: condensed from simenv's own task API page, so the
+    page is the one source."""
+    page = resources.files("simenv").joinpath("docs", "task-api.md").read_text("utf-8")
+    text = page_sections(page, CODER_SECTIONS)
+    missing = [s for s in CODER_SECTIONS if f" {s}" not in text]
+    if missing:
+        raise RuntimeError(f"simenv/docs/task-api.md lost the sections {missing}")
+    return text
 
 
 def format_examples(examples: Sequence[ExampleTask], with_code: bool = True) -> str:

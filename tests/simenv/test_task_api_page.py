@@ -1,4 +1,4 @@
-"""``docs/task-api.md`` stays written from the code: every method, utility and asset is on it."""
+"""``simenv/docs/task-api.md`` stays written from the code: every method, utility and asset is on it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from simenv import utils
 from simenv.assets import list_assets
 from simenv.task import Task
 
-PAGE = (Path(__file__).resolve().parents[2] / "docs" / "task-api.md").read_text()
+PAGE = (Path(__file__).resolve().parents[2] / "simenv" / "docs" / "task-api.md").read_text()
 #: Machinery the environment and expert call, not something task code writes.
 INTERNAL_METHODS = {
     "goal_progress",
