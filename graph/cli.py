@@ -23,7 +23,12 @@ app = typer.Typer(
 simenv_cli.register(app)
 generate_cli.register(app)
 
+from graph.validation import validate_file  # noqa: E402
+from memory import cli as memory_cli  # noqa: E402
 from memory.cli import app as memory_app  # noqa: E402
+
+# The library stores what it is given; validating an added file is this layer's job.
+memory_cli.DEPS.validator = lambda: validate_file
 
 app.add_typer(memory_app, name="memory")
 

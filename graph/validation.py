@@ -66,6 +66,14 @@ def validate_and_picture(
     return result.report, str(picture)
 
 
+def validate_file(
+    target: str, *, episodes: int = 5, seed: int = 0, min_success: float = 0.5
+) -> ValidationReport:
+    """The sandboxed validator in the shape the task library takes (``memory.importing``)."""
+    settings = ValidationSettings(episodes=episodes, seed=seed, min_success=min_success)
+    return run_isolated(target, settings).report
+
+
 def validate_draft(
     path: Path, context: Context, picture: Path | None = None
 ) -> tuple[ValidationReport, str | None]:

@@ -25,7 +25,7 @@ from rich.table import Table
 from memory.drift import DriftReport
 from memory.errors import TaskMemoryError, ValidationFailedError
 from memory.filters import SearchFilter
-from memory.importing import Validator, add_task_file, default_validator
+from memory.importing import Validator, add_task_file, no_validator
 from memory.records import Origin, TaskRecord
 from memory.store import DEFAULT_WORKSPACE, TaskMemory
 from memory.taskfiles import AssetFinder, default_asset_finder
@@ -44,7 +44,7 @@ class CliDependencies:
     """What the commands use to reach the outside world; tests replace these."""
 
     open_memory: Callable[..., TaskMemory] = TaskMemory.open
-    validator: Callable[[], Validator] = default_validator
+    validator: Callable[[], Validator] = no_validator
     asset_finder: Callable[[], AssetFinder] = default_asset_finder
 
 

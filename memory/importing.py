@@ -1,7 +1,7 @@
 """Adding a task file to the library: validate it first, refuse it if it fails.
 
-The validator is a parameter (any callable with `simenv.validation.validate`'s signature), so the
-CLI uses the real sandboxed validator and tests use a fake that answers instantly.
+The validator is a parameter (any callable with the `Validator` signature): validating is the job
+of the layer above, which wires the sandboxed validator in (`graph.cli`); tests use a fake.
 """
 
 from __future__ import annotations
@@ -27,21 +27,16 @@ class Validator(Protocol):
     ) -> ValidationReport: ...
 
 
-def default_validator() -> Validator:
-    """The sandboxed validator from `simenv` (imported late: it pulls in the simulator).
+def no_validator() -> Validator:
+    """The library validates nothing itself: the layer above hands it a validator.
 
-    A file handed to `simgen memory add` is untrusted code, so it runs in the sandbox.
+    `simgen memory add` gets the sandboxed validator from the CLI root (`graph.cli`); a caller
+    that reaches this one wired nothing, and is told how.
     """
-    from simenv.sandbox.runner import validate_isolated
-    from simenv.settings import ValidationSettings
-
-    def sandboxed(
-        target: str, *, episodes: int = 5, seed: int = 0, min_success: float = 0.5
-    ) -> ValidationReport:
-        settings = ValidationSettings(episodes=episodes, seed=seed, min_success=min_success)
-        return validate_isolated(target, settings)
-
-    return sandboxed
+    raise RuntimeError(
+        "No validator is wired into the task library: add tasks with `simgen memory add` (which "
+        "validates in the sandbox) or pass `validate=` to add_task_file."
+    )
 
 
 @dataclass(frozen=True)
