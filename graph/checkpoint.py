@@ -12,9 +12,38 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite import SqliteSaver
 
+from agents.schemas import CodeDraft, Diagnosis, ExampleTask, TaskProposal, Verdict
+from agents.usage import Usage
+from graph.state import CandidateResult, DraftRecord
+from simenv.report import EpisodeResult, Stage, ValidationReport
+
 CHECKPOINT_FILE = "checkpoints.sqlite"
+
+
+def state_types() -> list[tuple[str, str]]:
+    """(module, class) of every pydantic model the graph's state holds: the checkpoint
+    serializer restores only types it is told about."""
+    models = (
+        CandidateResult,
+        DraftRecord,
+        Usage,
+        TaskProposal,
+        CodeDraft,
+        Verdict,
+        Diagnosis,
+        ExampleTask,
+        ValidationReport,
+        EpisodeResult,
+        Stage,
+    )
+    return [(m.__module__, m.__name__) for m in models]
+
+
+def serializer() -> JsonPlusSerializer:
+    return JsonPlusSerializer(allowed_msgpack_modules=state_types())
 
 
 def checkpoint_path(workspace: Path) -> Path:
@@ -38,6 +67,7 @@ def open_checkpointer(workspace: Path, url: str | None = None) -> Iterator[BaseC
                 "pip install 'simgen[postgres]' (langgraph-checkpoint-postgres)."
             ) from exc
         with PostgresSaver.from_conn_string(url) as saver:
+            saver.serde = serializer()
             saver.setup()
             yield saver
         return
@@ -45,7 +75,7 @@ def open_checkpointer(workspace: Path, url: str | None = None) -> Iterator[BaseC
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path, check_same_thread=False)
     try:
-        saver = SqliteSaver(conn)
+        saver = SqliteSaver(conn, serde=serializer())
         saver.setup()
         yield saver
     finally:

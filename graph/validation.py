@@ -8,7 +8,12 @@ per ``--workers``), each with a PyBullet of its own.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import multiprocessing
+import os
+import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -34,6 +39,22 @@ def validation_settings(context: Context) -> ValidationSettings:
     )
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Pool-worker initializer: end with the graph process, even when it is killed (-9).
+
+    A worker of a killed run would otherwise live on, holding its memory and a PyBullet.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True).prctl(
+            PR_SET_PDEATHSIG, signal.SIGKILL
+        )
+    if os.getppid() != parent:  # the parent died before the request took hold
+        os._exit(0)
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
     """A pool of ``workers`` processes, started on first use and kept for the process' life.
 
@@ -42,7 +63,10 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     with _pools_lock:
         if workers not in _pools:
             _pools[workers] = ProcessPoolExecutor(
-                max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+                max_workers=workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_die_with_parent,
+                initargs=(os.getpid(),),
             )
         return _pools[workers]
 

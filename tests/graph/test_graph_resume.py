@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,19 @@ def generate(workspace: Path, thread: str, n: int) -> list[str]:
     ]
 
 
+def children_of(pid: int) -> list[int]:
+    """Direct children of a process (its validation pool workers)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def test_kill_9_then_resume(workspace: Path) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
@@ -53,8 +67,12 @@ def test_kill_9_then_resume(workspace: Path) -> None:
         seen.append(line)
         if "committed" in line:  # one task is in the library; others are in flight
             break
+    workers = children_of(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
+    assert workers, "the run had no validation worker"
+    time.sleep(2)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "workers outlived the run"
     assert any("committed" in line for line in seen), "".join(seen)
 
     done = subprocess.run(
