@@ -16,12 +16,13 @@ import os
 import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from graph.context import Context
 from simenv.environment import Environment
 from simenv.render import scene_image
-from simenv.report import ValidationReport
+from simenv.report import Stage, ValidationReport
 from simenv.sandbox.runner import run_isolated
 from simenv.scene_record import build_world
 from simenv.settings import ValidationSettings
@@ -102,7 +103,34 @@ def validate_draft(
     path: Path, context: Context, picture: Path | None = None
 ) -> tuple[ValidationReport, str | None]:
     """Validate a draft task file in the sandbox with the run's settings (and picture it)."""
-    future = _pool(context.workers).submit(
-        validate_and_picture, Path(path), validation_settings(context), picture
+    pool = _pool(context.workers)
+    try:
+        return pool.submit(
+            validate_and_picture, Path(path), validation_settings(context), picture
+        ).result()
+    except BrokenProcessPool as exc:
+        # The worker died while judging (e.g. native code crashed on this task's scene): this
+        # candidate fails; the next validation gets a fresh pool.
+        _discard(pool)
+        return _worker_died(path, exc), None
+
+
+def _discard(pool: ProcessPoolExecutor) -> None:
+    with _pools_lock:
+        for workers, known in list(_pools.items()):
+            if known is pool:
+                del _pools[workers]
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _worker_died(path: Path, exc: BaseException) -> ValidationReport:
+    return ValidationReport(
+        target=str(path),
+        passed=False,
+        stage=Stage.EPISODES,
+        error=(
+            "The process judging this task's scene died abruptly "
+            f"({type(exc).__name__}); the scene the task built crashes the simulator. "
+            "Build it from the documented assets and calls only."
+        ),
     )
-    return future.result()
