@@ -38,7 +38,7 @@ install: $(STAMP) system-packages
 # The main job, offline (no model given: the offline agents), then where its results are.
 run: $(STAMP) system-packages
 	$(BIN)/simgen generate -n 5 --workers 2 --workspace simgen-data
-	@echo "Accepted task files: simgen-data/tasks/ (run summaries: simgen-data/runs/<thread>/summary.json)"
+	@echo "Accepted tasks and their pictures: simgen-data/tasks/*.py, *.png; run summaries: simgen-data/runs/<thread>/summary.json"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
