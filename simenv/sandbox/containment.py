@@ -212,7 +212,10 @@ def _mounts(scratch_bytes: int) -> list[str]:
             args += ["--symlink", os.readlink(name), name]
         elif os.path.isdir(name):
             args += ["--ro-bind", name, name]
-    made: set[Path] = set()
+    # The scratch tmpfs goes first: a project or venv that lives under /tmp (a clone in a temp
+    # folder, as CI makes) is then bound on top of it, instead of hidden under it.
+    args += ["--perms", "1777", "--size", str(scratch_bytes), "--tmpfs", SCRATCH]
+    made: set[Path] = {Path(SCRATCH)}
     for path in _shown_paths():
         for parent in reversed(path.parents):
             if parent != Path("/") and parent not in made:
@@ -220,7 +223,6 @@ def _mounts(scratch_bytes: int) -> list[str]:
                 args += ["--perms", "0755", "--dir", str(parent)]
         args += ["--ro-bind", str(path), str(path)]
     args += ["--proc", "/proc", "--dev", "/dev"]
-    args += ["--perms", "1777", "--size", str(scratch_bytes), "--tmpfs", SCRATCH]
     return args
 
 
