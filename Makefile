@@ -21,6 +21,14 @@ system-packages:
 	else \
 		echo "warning: bubblewrap (bwrap) or libseccomp is missing and cannot be installed here; see README 'The sandbox'." >&2; \
 	fi
+	@# PostgreSQL: the checkpointer test starts a server of its own on 127.0.0.1.
+	@if command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		true; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	else \
+		echo "warning: PostgreSQL (initdb) is missing: the Postgres checkpointer test will fail; install postgresql." >&2; \
+	fi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

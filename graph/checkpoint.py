@@ -75,8 +75,8 @@ def open_checkpointer(workspace: Path, url: str | None = None) -> Iterator[BaseC
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path, check_same_thread=False)
     try:
-        saver = SqliteSaver(conn, serde=serializer())
-        saver.setup()
-        yield saver
+        sqlite_saver = SqliteSaver(conn, serde=serializer())
+        sqlite_saver.setup()
+        yield sqlite_saver
     finally:
         conn.close()
