@@ -10,7 +10,8 @@ The summary is what ``simgen generate --json`` prints.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from graph.checkpoint import open_checkpointer
 from graph.context import Context
 from graph.resources import resources_for, use_model_factory
 from graph.state import RunInput
+from graph.validation import shutdown_pools
 
 EventHandler = Callable[[dict[str, Any]], None]
 #: Answers a paused human review: gets the interrupt's payload, returns the verdict.
@@ -63,7 +65,11 @@ def run(
     }
     request: RunInput = {"n_tasks": n_tasks, "mode": mode, "target": target}  # type: ignore[typeddict-item]
     factory = use_model_factory(model_factory) if model_factory else _no_override()
-    with factory, open_checkpointer(Path(context.workspace), checkpoint_url) as saver:
+    with (
+        factory,
+        open_checkpointer(Path(context.workspace), checkpoint_url) as saver,
+        _validators(),
+    ):
         resources_for(context)  # fails here, before any work, on a bad key or server
         graph = build_graph().compile(checkpointer=saver)
         snapshot = graph.get_state(config)
@@ -82,6 +88,15 @@ def run(
         summary: dict[str, Any] = dict(snapshot.values.get("summary") or {})
         summary["status"] = "done"
         return summary
+
+
+@contextmanager
+def _validators() -> Iterator[None]:
+    """The run's validation workers stop with the run (paused, done or failed)."""
+    try:
+        yield
+    finally:
+        shutdown_pools()
 
 
 class _no_override:

@@ -8,13 +8,10 @@ per ``--workers``), each with a PyBullet of its own.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import ctypes.util
 import multiprocessing
 import os
-import signal
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -40,20 +37,24 @@ def validation_settings(context: Context) -> ValidationSettings:
     )
 
 
-PR_SET_PDEATHSIG = 1
+#: How often a pool worker checks that the graph process is still there.
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
 
 
 def _die_with_parent(parent: int) -> None:
     """Pool-worker initializer: end with the graph process, even when it is killed (-9).
 
-    A worker of a killed run would otherwise live on, holding its memory and a PyBullet.
+    A worker of a killed run would otherwise live on, holding its memory, a PyBullet and a
+    pre-started sandbox. (Not PR_SET_PDEATHSIG: that fires when the *thread* that started the
+    worker ends, and LangGraph's worker threads end after every run.)
     """
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True).prctl(
-            PR_SET_PDEATHSIG, signal.SIGKILL
-        )
-    if os.getppid() != parent:  # the parent died before the request took hold
-        os._exit(0)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
@@ -97,6 +98,16 @@ def validate_file(
     """The sandboxed validator in the shape the task library takes (``memory.importing``)."""
     settings = ValidationSettings(episodes=episodes, seed=seed, min_success=min_success)
     return run_isolated(target, settings).report
+
+
+def shutdown_pools() -> None:
+    """Stop the validation workers (and their pre-started sandboxes); ``run`` calls this at its
+    end, so nothing of a run outlives it."""
+    with _pools_lock:
+        pools = list(_pools.values())
+        _pools.clear()
+    for pool in pools:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def validate_draft(

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from graph.resources import clear_resources
+from graph.validation import shutdown_pools
 from memory.store import TaskMemory
 
 
@@ -27,3 +28,4 @@ def workspace(seeded_template: Path, tmp_path: Path) -> Iterator[Path]:
     clear_resources()
     yield target
     clear_resources()
+    shutdown_pools()

@@ -52,6 +52,15 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
+def running(pid: int) -> bool:
+    """Alive and not a zombie (a dead child waits for init to reap it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def test_kill_9_then_resume(workspace: Path) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
@@ -72,7 +81,8 @@ def test_kill_9_then_resume(workspace: Path) -> None:
     proc.wait(timeout=30)
     assert workers, "the run had no validation worker"
     time.sleep(2)
-    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "workers outlived the run"
+    alive = [pid for pid in workers if running(pid)]
+    assert not alive, [Path(f"/proc/{p}/cmdline").read_bytes()[:200] for p in alive]
     assert any("committed" in line for line in seen), "".join(seen)
 
     done = subprocess.run(

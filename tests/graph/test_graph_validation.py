@@ -21,11 +21,14 @@ def test_a_dead_worker_fails_one_candidate_then_a_fresh_pool_serves(tmp_path: Pa
     context = Context(workspace=str(tmp_path), episodes=1, workers=1)
     task = get_task("block-insertion").path
     pool = validation._pool(1)
-    pool.submit(os.getpid).result()  # start the worker
-    (victim,) = pool._processes  # the worker, as a crash in native code would end it
-    os.kill(victim, signal.SIGKILL)
-    report, picture = validation.validate_draft(task, context)
-    assert not report.passed and report.stage is Stage.EPISODES
-    assert "died abruptly" in (report.error or "") and picture is None
-    report, _ = validation.validate_draft(task, context)
-    assert report.passed, report.error
+    try:
+        pool.submit(os.getpid).result()  # start the worker
+        (victim,) = pool._processes  # the worker, as a crash in native code would end it
+        os.kill(victim, signal.SIGKILL)
+        report, picture = validation.validate_draft(task, context)
+        assert not report.passed and report.stage is Stage.EPISODES
+        assert "died abruptly" in (report.error or "") and picture is None
+        report, _ = validation.validate_draft(task, context)
+        assert report.passed, report.error
+    finally:
+        validation.shutdown_pools()
