@@ -3,6 +3,7 @@ helper passes good critics and names what is wrong with bad ones."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -25,7 +26,9 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "simgen-critic-exam
 
 
 def test_example_plugin_installs_and_is_found_by_entry_point(tmp_path: Path) -> None:
-    target = tmp_path / "site"
+    target, source = tmp_path / "site", tmp_path / "source"
+    # Built from a copy: pip writes build/ and *.egg-info/ beside the sources it builds.
+    shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns("build", "*.egg-info"))
     subprocess.run(
         [
             sys.executable,
@@ -36,7 +39,7 @@ def test_example_plugin_installs_and_is_found_by_entry_point(tmp_path: Path) -> 
             "--no-deps",
             "--target",
             str(target),
-            str(EXAMPLE),
+            str(source),
         ],
         check=True,
     )
