@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from agents.factory import AgentSet, build_agents
 from agents.models import ModelFactory, make_chat_model
@@ -19,7 +19,7 @@ from memory.store import TaskMemory
 
 _lock = threading.Lock()
 _resources: dict[tuple[str, int], Resources] = {}
-_memories: dict[str, TaskMemory] = {}
+_memories: dict[str, tuple[TaskMemory, threading.Lock]] = {}
 _model_factory: ModelFactory = make_chat_model
 
 
@@ -27,8 +27,9 @@ _model_factory: ModelFactory = make_chat_model
 class Resources:
     memory: TaskMemory
     agents: AgentSet
-    #: Serialises writes to the library (Chroma's embedded client and the task files).
-    write_lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Serialises writes to the library (Chroma's embedded client and the task files); one per
+    #: workspace, shared by every settings object that writes to it.
+    write_lock: threading.Lock
 
 
 @contextmanager
@@ -51,8 +52,9 @@ def resources_for(context: Context) -> Resources:
             agents = build_agents(context.agent_settings(), _model_factory)
             workspace = str(context.workspace_path.resolve())
             if workspace not in _memories:
-                _memories[workspace] = TaskMemory.open(context.workspace_path)
-            _resources[key] = Resources(memory=_memories[workspace], agents=agents)
+                _memories[workspace] = (TaskMemory.open(context.workspace_path), threading.Lock())
+            memory, write_lock = _memories[workspace]
+            _resources[key] = Resources(memory=memory, agents=agents, write_lock=write_lock)
         return _resources[key]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -64,7 +64,7 @@ def run(
         "recursion_limit": RECURSION_LIMIT,
     }
     request: RunInput = {"n_tasks": n_tasks, "mode": mode, "target": target}  # type: ignore[typeddict-item]
-    factory = use_model_factory(model_factory) if model_factory else _no_override()
+    factory = use_model_factory(model_factory) if model_factory else nullcontext()
     with (
         factory,
         open_checkpointer(Path(context.workspace), checkpoint_url) as saver,
@@ -97,14 +97,6 @@ def _validators() -> Iterator[None]:
         yield
     finally:
         shutdown_pools()
-
-
-class _no_override:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def _stream(

@@ -9,12 +9,12 @@ reviews proposals (``"proposal"``), finished tasks (``"task"``, the default), or
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
 
 from agents.critics.builtin import AssetsCritic, NoveltyCritic
-from agents.protocols import Critic
-from agents.schemas import CriticStage
+from agents.protocols import Critic, Submission
+from agents.schemas import CriticStage, Verdict
 
 ENTRY_POINT_GROUP = "simgen.critics"
 #: Critics the graph itself plays: ``human`` pauses the run for a person's verdict, ``llm`` is
@@ -81,3 +81,8 @@ def make_critic(name: str) -> Critic:
 
 def critic_stages(critic: Critic) -> tuple[CriticStage, ...]:
     return tuple(getattr(critic, "stages", ("task",)))
+
+
+def review_all(critics: Sequence[Critic], submission: Submission) -> list[Verdict]:
+    """The verdicts of the critics that review the submission's stage, in order."""
+    return [c.review(submission) for c in critics if submission.stage in critic_stages(c)]

@@ -9,6 +9,7 @@ from agents.offline.grammar import (
     RELATION_ORDER,
     RELATIONS,
     TaskSpec,
+    default_steps,
     sample_spec,
     spec_assets,
     spec_name,
@@ -97,7 +98,9 @@ class OfflineProposer:
         colors = (spec.colors * n)[:n] if spec.relation != "stack" else spec.colors[:n]
         if len(colors) < n:
             colors = (colors + spec.colors)[:n]
-        return spec.model_copy(update={"n_objects": n, "colors": colors, "max_steps": n + 2})
+        return spec.model_copy(
+            update={"n_objects": n, "colors": colors, "max_steps": default_steps(spec.relation, n)}
+        )
 
 
 def proposal_for(spec: TaskSpec) -> TaskProposal:

@@ -8,7 +8,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from agents.critics.combine import combine
-from agents.critics.registry import critic_stages
+from agents.critics.registry import review_all
 from agents.protocols import Submission
 from agents.schemas import Verdict
 from agents.usage import metering
@@ -31,11 +31,7 @@ def critique(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]
         stage="task",
     )
     with metering() as meter:
-        verdicts = [
-            critic.review(submission)
-            for critic in resources.agents.critics
-            if "task" in critic_stages(critic)
-        ]
+        verdicts = review_all(resources.agents.critics, submission)
     emit(
         "critiqued",
         candidate=state["candidate_id"],

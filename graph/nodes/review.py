@@ -7,7 +7,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.critics.combine import combine, rejection_reasons
-from agents.critics.registry import critic_stages
+from agents.critics.registry import review_all
 from agents.protocols import Submission
 from agents.usage import metering
 from graph.context import Context
@@ -25,11 +25,7 @@ def review(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
         proposal=proposal, nearest=nearest_task(resources.memory, proposal), stage="proposal"
     )
     with metering() as meter:
-        verdicts = [
-            critic.review(submission)
-            for critic in resources.agents.critics
-            if "proposal" in critic_stages(critic)
-        ]
+        verdicts = review_all(resources.agents.critics, submission)
     accepted = combine(verdicts, runtime.context.accept)  # type: ignore[arg-type]
     emit("reviewed", candidate=state["candidate_id"], name=proposal.name, accepted=accepted)
     update: dict[str, Any] = {"verdicts": verdicts, "usage": {"critic": meter.total}}

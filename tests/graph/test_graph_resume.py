@@ -39,26 +39,28 @@ def generate(workspace: Path, thread: str, n: int) -> list[str]:
     ]
 
 
+def stat_fields(pid: int | str) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command name (state, ppid, ...), or None."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
 def children_of(pid: int) -> list[int]:
     """Direct children of a process (its validation pool workers)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
+    children = []
+    for folder in Path("/proc").glob("[0-9]*"):
+        fields = stat_fields(folder.name)
+        if fields is not None and int(fields[1]) == pid:
+            children.append(int(folder.name))
+    return children
 
 
 def running(pid: int) -> bool:
     """Alive and not a zombie (a dead child waits for init to reap it)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+    fields = stat_fields(pid)
+    return fields is not None and fields[0] != "Z"
 
 
 def test_kill_9_then_resume(workspace: Path) -> None:
