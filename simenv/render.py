@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -72,7 +73,7 @@ def save_animation(frames: list[Image.Image], out: Path) -> Path:
         raise ValueError(
             f"An animation is written as {' or '.join(ANIMATION_SUFFIXES)}, not {out.name!r}."
         )
-    options: dict[str, object] = {
+    options: dict[str, Any] = {
         "save_all": True,
         "append_images": frames[1:],
         "duration": FRAME_MS,
