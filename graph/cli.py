@@ -23,6 +23,7 @@ app = typer.Typer(
 simenv_cli.register(app)
 generate_cli.register(app)
 
+from bench import cli as bench_cli  # noqa: E402
 from graph.validation import validate_file  # noqa: E402
 from memory import cli as memory_cli  # noqa: E402
 from memory.cli import app as memory_app  # noqa: E402
@@ -31,6 +32,7 @@ from memory.cli import app as memory_app  # noqa: E402
 memory_cli.DEPS.validator = lambda: validate_file
 
 app.add_typer(memory_app, name="memory")
+app.add_typer(bench_cli.app, name="bench")
 
 
 if __name__ == "__main__":

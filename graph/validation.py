@@ -18,11 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.context import Context
-from simenv.environment import Environment
-from simenv.render import scene_image
+from simenv.render import picture_record
 from simenv.report import Stage, ValidationReport
 from simenv.sandbox.runner import run_isolated
-from simenv.scene_record import build_world
 from simenv.settings import ValidationSettings
 
 _pools: dict[int, ProcessPoolExecutor] = {}
@@ -110,11 +108,8 @@ def validate_and_picture(path: Path, settings: ValidationSettings, files: DraftF
         scene = str(files.scene)
     if files.picture is None or not result.report.passed:
         return Validated(result.report, scene=scene)
-    with Environment() as env:
-        build_world(record, env)
-        title = f"{result.report.task_name} (seed {record.seed}): {env.get_lang_goal()}"
-        scene_image(env, title).save(files.picture)
-    return Validated(result.report, picture=str(files.picture), scene=scene)
+    picture = picture_record(record, files.picture, str(result.report.task_name))
+    return Validated(result.report, picture=str(picture), scene=scene)
 
 
 def validate_file(

@@ -12,7 +12,7 @@ from simenv import utils
 from simenv.cameras import DEFAULT_CAMERAS, FRONT, CameraConfig, render_camera
 from simenv.environment import Environment
 from simenv.loader import load_task_class
-from simenv.scene_record import SceneRecord
+from simenv.scene_record import SceneRecord, build_world
 from simenv.validation import reset_episode, resolve_target, run_episode, run_expert
 
 #: Camera resolution for pictures: a quarter of the full 640 x 480 keeps rendering fast.
@@ -96,6 +96,17 @@ def record_frames(env: Environment, frames: list[Image.Image]) -> None:
             frames.append(_label(front_view(), env.get_lang_goal()))
 
     env.step_callbacks.append(grab)
+
+
+def picture_record(record: SceneRecord, out: Path, name: str) -> Path:
+    """The first scene of a recorded task (``scene_image``), rebuilt from its record with no
+    task code running: how the graph and reports picture generated tasks."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with Environment() as env:
+        build_world(record, env)
+        scene_image(env, f"{name} (seed {record.seed}): {env.get_lang_goal()}").save(out)
+    return out
 
 
 def animate_record(record: SceneRecord, out: Path, title: str) -> Path:
