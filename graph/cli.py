@@ -27,12 +27,14 @@ from bench import cli as bench_cli  # noqa: E402
 from graph.validation import validate_file  # noqa: E402
 from memory import cli as memory_cli  # noqa: E402
 from memory.cli import app as memory_app  # noqa: E402
+from reports import cli as reports_cli  # noqa: E402
 
 # The library stores what it is given; validating an added file is this layer's job.
 memory_cli.DEPS.validator = lambda: validate_file
 
 app.add_typer(memory_app, name="memory")
 app.add_typer(bench_cli.app, name="bench")
+reports_cli.register(app)
 
 
 if __name__ == "__main__":

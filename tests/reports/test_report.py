@@ -1,0 +1,88 @@
+"""``simgen report`` on a real run: what the pages say, and that they open in headless
+Chromium with every picture loaded and no script error."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import headless_chromium, open_page
+from PIL import Image
+from scripted import BROKEN_ASSET, DIAGNOSIS
+from typer.testing import CliRunner
+
+from graph.cli import app
+
+pytestmark = pytest.mark.integration
+
+
+def write_report(workspace: Path, out: Path) -> Path:
+    result = CliRunner().invoke(app, ["report", str(workspace), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    page = Path(result.stdout.strip().removeprefix("Report: "))
+    assert page == (out / "index.html").resolve() and page.is_file()
+    return page
+
+
+def test_report_shows_each_task_and_opens_in_chromium(
+    scripted_run: dict[str, Any], tmp_path: Path, artifacts: Path
+) -> None:
+    (accepted,) = scripted_run["accepted"]
+    (rejected,) = scripted_run["rejected"]
+    page = write_report(scripted_run["workspace"], tmp_path / "report")
+    index = page.read_text()
+    assert "1 tasks accepted of 2 candidates" in index
+    assert accepted["name"] in index and rejected["stage"] in index
+
+    task_pages = {
+        p.read_text().count(BROKEN_ASSET) > 0: p for p in (page.parent / "tasks").glob("*.html")
+    }
+    detail = task_pages[True].read_text()
+    # The repair: the first draft's error, the reflection on it, then the passing draft.
+    assert "draft 0</b>: failed at reset" in detail and DIAGNOSIS in detail
+    assert "draft 1</b>: passed" in detail
+    assert "openai:scripted" in detail and "put the blue block in the yellow bowl" in detail
+    assert '<div class="code"><pre>' in detail and "expert success 100%" in detail
+
+    for html in [page, *(page.parent / "tasks").glob("*.html")]:
+        text = html.read_text()
+        images = re.findall(r"<img [^>]*>", text)
+        assert all('loading="lazy"' in tag for tag in images), html
+        assert "data:image" not in text
+    animation = next((page.parent / "media").glob("*.webp"))
+    with Image.open(animation) as image:
+        assert image.n_frames > 10
+
+    with headless_chromium() as driver:
+        for html in [page, *sorted((page.parent / "tasks").glob("*.html"))]:
+            seen = open_page(driver, html)
+            assert seen["images"] or html.parent.name == "tasks", html
+            assert seen["broken"] == [] and seen["errors"] == [], (html, seen)
+        seen = open_page(driver, task_pages[True])
+        assert len(seen["images"]) == 2  # the first scene and the rollout
+        shot = tmp_path / "report.png"
+        driver.get(page.resolve().as_uri())
+        assert driver.save_screenshot(str(shot))
+    assert Image.open(shot).size[0] > 0
+    shutil.copyfile(shot, artifacts / "report-index.png")
+
+
+def test_the_browser_check_catches_broken_pictures_and_script_errors(tmp_path: Path) -> None:
+    page = tmp_path / "bad.html"
+    page.write_text(
+        '<!doctype html><link rel="icon" href="data:,"><img src="missing.png" loading="lazy">'
+        "<script>undefinedFunction()</script>"
+    )
+    with headless_chromium() as driver:
+        seen = open_page(driver, page)
+    assert seen["broken"] == ["missing.png"]
+    assert any("undefinedFunction" in e for e in seen["errors"])
+
+
+def test_report_of_a_folder_without_runs_is_a_clear_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["report", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "is neither a workspace" in result.output
