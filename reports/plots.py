@@ -37,6 +37,11 @@ class BarChart:
                 )
 
 
+def _label(value: float) -> str:
+    """A bar's value as people read it: 12,345 rather than 1.23e+04; 0.25 stays 0.25."""
+    return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:.3g}"
+
+
 def draw(chart: BarChart, out: Path) -> Path:
     """Draw ``chart`` to the PNG file ``out`` (its folder is created)."""
     figure = Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
@@ -50,7 +55,7 @@ def draw(chart: BarChart, out: Path) -> Path:
         scaled = [v * 100 if chart.percent else v for v in values]
         label = name.replace("_", " ")
         bars = axes.bar([x + offset for x in positions], scaled, width, label=label)
-        axes.bar_label(bars, fmt="%.0f%%" if chart.percent else "%.3g", fontsize=7, padding=1)
+        axes.bar_label(bars, fmt="%.0f%%" if chart.percent else _label, fontsize=7, padding=1)
     axes.set_xticks(list(positions), list(chart.categories), fontsize=8)
     axes.set_title(chart.title)
     axes.set_ylabel(f"{chart.ylabel} (%)" if chart.percent and chart.ylabel else chart.ylabel)

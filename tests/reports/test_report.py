@@ -34,7 +34,7 @@ def test_report_shows_each_task_and_opens_in_chromium(
     (rejected,) = scripted_run["rejected"]
     page = write_report(scripted_run["workspace"], tmp_path / "report")
     index = page.read_text()
-    assert "1 tasks accepted of 2 candidates" in index
+    assert "1 of 2 candidate tasks accepted" in index
     assert accepted["name"] in index and rejected["stage"] in index
 
     task_pages = {
