@@ -3,6 +3,7 @@ Chromium with every picture loaded and no script error."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -86,3 +87,18 @@ def test_report_of_a_folder_without_runs_is_a_clear_error(tmp_path: Path) -> Non
     result = CliRunner().invoke(app, ["report", str(tmp_path)])
     assert result.exit_code == 2
     assert "is neither a workspace" in " ".join(result.output.split())
+
+
+def test_the_run_records_what_the_report_reads(scripted_run: dict[str, Any]) -> None:
+    accepted, rejected = sorted(scripted_run["candidates"], key=lambda c: not c["accepted"])
+    assert accepted["model"] == rejected["model"] == "openai:scripted"
+    assert accepted["description"] == "Put the blue block in the yellow bowl."
+    assert accepted["assets"] == ["block/block.urdf", "bowl/bowl.urdf"]
+    first, second = accepted["drafts"]
+    assert first["stage"] == "reset" and first["diagnosis"] == DIAGNOSIS
+    assert second["stage"] == "passed" and second["diagnosis"] is None
+    for draft in (first, second):
+        assert json.loads(Path(draft["report"]).read_text())["stage"] == draft["stage"]
+    # The scene record exists only where reset() built a scene: the repaired draft's.
+    assert first["scene"] is None and Path(second["scene"]).is_file()
+    assert rejected["drafts"] == [] and rejected["stage"] == "review"
