@@ -14,7 +14,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from bench.metrics import score
 from graph.context import Context
@@ -28,7 +28,7 @@ from memory.store import TaskMemory
 
 #: Gets (the setting's label, a graph progress event) as the benchmark goes.
 BenchEventHandler = Callable[[str, dict[str, Any]], None]
-MODES: tuple[Mode, ...] = ("explore", "target")
+MODES: tuple[Mode, ...] = get_args(Mode)
 
 
 def _ignore(label: str, event: dict[str, Any]) -> None:

@@ -78,10 +78,8 @@ def totals_of(data: ReportData) -> Totals:
 
 def default_out(data: ReportData) -> Path:
     """``<workspace>/reports/<thread>`` for one run, ``.../all-runs`` for several."""
-    first = data.runs[0].folder
-    workspace = first.parent.parent
     name = data.runs[0].thread if len(data.runs) == 1 else "all-runs"
-    return workspace / REPORTS_DIR / name
+    return data.runs[0].workspace / REPORTS_DIR / name
 
 
 def run_charts(data: ReportData) -> dict[str, BarChart]:

@@ -69,6 +69,11 @@ class RunView:
     def totals(self) -> RunTotals:
         return RunTotals.from_summary(self.summary)
 
+    @property
+    def workspace(self) -> Path:
+        """The workspace the run wrote to (``<workspace>/runs/<thread>``)."""
+        return self.folder.parent.parent
+
 
 @dataclass
 class ReportData:
@@ -178,13 +183,15 @@ def collect(source: Path) -> ReportData:
     """Read every run under ``source`` (see ``summary_files``) into a ``ReportData``."""
     data = ReportData(source=source)
     for file in summary_files(source):
-        folder = file.parent
-        workspace = folder.parent.parent
         try:
             summary = json.loads(file.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise ReportSourceError(f"{file} is not a run summary (bad JSON: {exc}).") from exc
-        thread = str(summary.get("thread") or folder.name)
-        data.runs.append(RunView(thread=thread, folder=folder, summary=summary))
-        data.tasks.extend(task_view(thread, r, workspace) for r in candidates_of(summary))
+        run = RunView(
+            thread=str(summary.get("thread") or file.parent.name),
+            folder=file.parent,
+            summary=summary,
+        )
+        data.runs.append(run)
+        data.tasks.extend(task_view(run.thread, r, run.workspace) for r in candidates_of(summary))
     return data
