@@ -64,11 +64,18 @@ def test_report_shows_each_task_and_opens_in_chromium(
             assert seen["broken"] == [] and seen["errors"] == [], (html, seen)
         seen = open_page(driver, task_pages[True])
         assert len(seen["images"]) == 2  # the first scene and the rollout
-        shot = tmp_path / "report.png"
-        driver.get(page.resolve().as_uri())
-        assert driver.save_screenshot(str(shot))
-    assert Image.open(shot).size[0] > 0
-    shutil.copyfile(shot, artifacts / "report-index.png")
+        shots = {
+            "report-task.png": tmp_path / "task.png",
+            "report-index.png": tmp_path / "index.png",
+        }
+        assert driver.save_screenshot(str(shots["report-task.png"]))
+        open_page(driver, page)
+        assert driver.save_screenshot(str(shots["report-index.png"]))
+    for name, shot in shots.items():
+        with Image.open(shot) as image:
+            colours = image.convert("RGB").getcolors(maxcolors=1 << 16)
+            assert image.width == 1280 and (colours is None or len(colours) > 50)  # not blank
+        shutil.copyfile(shot, artifacts / name)
 
 
 def test_the_browser_check_catches_broken_pictures_and_script_errors(tmp_path: Path) -> None:
