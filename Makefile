@@ -29,6 +29,14 @@ system-packages:
 	else \
 		echo "warning: PostgreSQL (initdb) is missing: the Postgres checkpointer test will fail; install postgresql." >&2; \
 	fi
+	@# Headless Chromium and its WebDriver: the report test opens the HTML report in them.
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then \
+		true; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	else \
+		echo "warning: chromium or chromedriver is missing: the report's browser test will fail; install chromium and chromium-driver." >&2; \
+	fi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,10 +51,11 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP) system-packages
 
-# The main job, offline (no model given: the offline agents), then where its results are.
+# The main job, offline (no model given: the offline agents), then its HTML report.
 run: $(STAMP) system-packages
 	$(BIN)/simgen generate -n 5 --workers 2 --workspace simgen-data
 	@echo "Accepted tasks and their pictures: simgen-data/tasks/*.py, *.png; run summaries: simgen-data/runs/<thread>/summary.json"
+	$(BIN)/simgen report simgen-data
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -61,6 +70,7 @@ test: $(STAMP) system-packages lint typecheck
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_validation.py
+	$(BIN)/python benchmarks/bench_report.py
 
 clean:
 	rm -rf $(VENV) simgen-data

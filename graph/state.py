@@ -31,10 +31,18 @@ class DraftRecord(BaseModel):
 
     attempt: int
     path: str
-    stage: str
+    stage: str = Field(description="The validation stage the draft failed at, or 'passed'.")
     error: str | None = None
     passed: bool = False
-    diagnosis: str | None = None
+    diagnosis: str | None = Field(
+        default=None, description="The reflection on this draft's failure that the next draft read."
+    )
+    report: str | None = Field(default=None, description="The validation report (JSON file).")
+    scene: str | None = Field(
+        default=None,
+        description="The scene record of the first validation seed (JSON file), when the task "
+        "built one: what pictures and rollouts are drawn from, with no task code running.",
+    )
 
 
 class CandidateResult(BaseModel):
@@ -42,6 +50,9 @@ class CandidateResult(BaseModel):
 
     candidate_id: str
     name: str | None = None
+    description: str | None = None
+    assets: list[str] = Field(default_factory=list)
+    model: str = Field(default="offline", description="The model that wrote the code.")
     accepted: bool
     stage: str = Field(description="Where it ended: 'committed' or the stage that stopped it.")
     reason: str = ""

@@ -1,12 +1,14 @@
-"""The summary of a run: what the CLI's ``--json`` prints and the Python API returns."""
+"""The summary of a run: what the CLI's ``--json`` prints and the Python API returns, and
+what readers of a summary (benchmarks, reports) total from it."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from agents.usage import total_usage
-from graph.state import RunState
+from graph.state import CandidateResult, RunState
 
 
 def run_summary(state: RunState, thread: str) -> dict[str, Any]:
@@ -43,3 +45,36 @@ def run_summary(state: RunState, thread: str) -> dict[str, Any]:
         "thread": thread,
         "candidates": [r.model_dump(mode="json") for r in results],
     }
+
+
+@dataclass(frozen=True)
+class RunTotals:
+    """What a run spent, from its summary's ``usage`` and ``seconds``."""
+
+    calls: int = 0
+    tokens: int = 0
+    cost_usd: float = 0.0
+    seconds: float = 0.0
+
+    @classmethod
+    def from_summary(cls, summary: dict[str, Any]) -> RunTotals:
+        usage = summary.get("usage", {})
+        return cls(
+            calls=int(usage.get("calls", 0)),
+            tokens=int(usage.get("total_tokens", 0)),
+            cost_usd=float(usage.get("cost_usd", 0.0)),
+            seconds=float(summary.get("seconds", 0.0)),
+        )
+
+    def __add__(self, other: RunTotals) -> RunTotals:
+        return RunTotals(
+            calls=self.calls + other.calls,
+            tokens=self.tokens + other.tokens,
+            cost_usd=self.cost_usd + other.cost_usd,
+            seconds=self.seconds + other.seconds,
+        )
+
+
+def candidates_of(summary: dict[str, Any]) -> list[CandidateResult]:
+    """The candidates a run summary lists, as the graph's own records."""
+    return [CandidateResult.model_validate(c) for c in summary.get("candidates", [])]

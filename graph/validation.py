@@ -14,14 +14,13 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 
 from graph.context import Context
-from simenv.environment import Environment
-from simenv.render import scene_image
+from simenv.render import picture_record
 from simenv.report import Stage, ValidationReport
 from simenv.sandbox.runner import run_isolated
-from simenv.scene_record import build_world
 from simenv.settings import ValidationSettings
 
 _pools: dict[int, ProcessPoolExecutor] = {}
@@ -73,23 +72,44 @@ def _pool(workers: int) -> ProcessPoolExecutor:
         return _pools[workers]
 
 
-def validate_and_picture(
-    path: Path, settings: ValidationSettings, picture: Path | None
-) -> tuple[ValidationReport, str | None]:
-    """Validate in the sandbox; for a task that passed, draw its first scene to ``picture``.
+@dataclass(frozen=True)
+class DraftFiles:
+    """Where a validation writes what it saw: the first scene's picture and its scene record
+    (None: not wanted)."""
+
+    picture: Path | None = None
+    scene: Path | None = None
+
+
+@dataclass(frozen=True)
+class Validated:
+    """A draft's validation: the report, and the files written (None: not written)."""
+
+    report: ValidationReport
+    picture: str | None = None
+    scene: str | None = None
+
+
+def validate_and_picture(path: Path, settings: ValidationSettings, files: DraftFiles) -> Validated:
+    """Validate in the sandbox; keep the first seed's scene record, and for a task that passed,
+    draw that scene to ``files.picture``.
 
     The picture is drawn from the scene record the sandbox sent back (``build_world``), so
-    none of the task's own code runs outside the sandbox. Runs in a pool worker.
+    none of the task's own code runs outside the sandbox; the record is kept so that reports
+    can draw the expert's rollout the same way. Runs in a pool worker.
     """
     result = run_isolated(path, settings)
-    if picture is None or not result.report.passed or not result.records:
-        return result.report, None
+    if not result.records:
+        return Validated(result.report)
     record = result.records[0]
-    with Environment() as env:
-        build_world(record, env)
-        title = f"{result.report.task_name} (seed {record.seed}): {env.get_lang_goal()}"
-        scene_image(env, title).save(picture)
-    return result.report, str(picture)
+    scene = None
+    if files.scene is not None:
+        files.scene.write_text(record.model_dump_json(), encoding="utf-8")
+        scene = str(files.scene)
+    if files.picture is None or not result.report.passed:
+        return Validated(result.report, scene=scene)
+    picture = picture_record(record, files.picture, str(result.report.task_name))
+    return Validated(result.report, picture=str(picture), scene=scene)
 
 
 def validate_file(
@@ -110,20 +130,18 @@ def shutdown_pools() -> None:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def validate_draft(
-    path: Path, context: Context, picture: Path | None = None
-) -> tuple[ValidationReport, str | None]:
+def validate_draft(path: Path, context: Context, files: DraftFiles | None = None) -> Validated:
     """Validate a draft task file in the sandbox with the run's settings (and picture it)."""
     pool = _pool(context.workers)
     try:
         return pool.submit(
-            validate_and_picture, Path(path), validation_settings(context), picture
+            validate_and_picture, Path(path), validation_settings(context), files or DraftFiles()
         ).result()
     except BrokenProcessPool as exc:
         # The worker died while judging (e.g. native code crashed on this task's scene): this
         # candidate fails; the next validation gets a fresh pool.
         _discard(pool)
-        return _worker_died(path, exc), None
+        return Validated(_worker_died(path, exc))
 
 
 def _discard(pool: ProcessPoolExecutor) -> None:

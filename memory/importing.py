@@ -1,7 +1,7 @@
 """Adding a task file to the library: validate it first, refuse it if it fails.
 
 The validator is a parameter (any callable with the `Validator` signature): validating is the job
-of the layer above, which wires the sandboxed validator in (`graph.cli`); tests use a fake.
+of the layer above, which wires the sandboxed validator in (`simgen.cli`); tests use a fake.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class Validator(Protocol):
 def no_validator() -> Validator:
     """The library validates nothing itself: the layer above hands it a validator.
 
-    `simgen memory add` gets the sandboxed validator from the CLI root (`graph.cli`); a caller
+    `simgen memory add` gets the sandboxed validator from the CLI root (`simgen.cli`); a caller
     that reaches this one wired nothing, and is told how.
     """
     raise RuntimeError(

@@ -185,16 +185,17 @@ class ValidationProgress:
 def render_command(
     target: Annotated[str, typer.Argument(help="Registered task name or task file.")],
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="F.png (first scene) or F.gif (rollout).")
+        Path,
+        typer.Option("--out", "-o", help="F.png (first scene), or F.gif / F.webp (rollout)."),
     ],
     seed: Annotated[int, typer.Option(help="Episode seed.")] = 0,
     gui: Annotated[bool, typer.Option("--gui", help="Also show a PyBullet window.")] = False,
 ) -> None:
-    """Render a task's first scene (PNG) or its expert's rollout (animated GIF)."""
-    from simenv.render import render_task
+    """Render a task's first scene (PNG) or its expert's rollout (animated GIF or WebP)."""
+    from simenv.render import ANIMATION_SUFFIXES, render_task
 
-    if out.suffix.lower() not in (".png", ".gif"):
-        console.print(f"[red]error:[/red] --out must end in .png or .gif; got '{out}'.")
+    if out.suffix.lower() not in (".png", *ANIMATION_SUFFIXES):
+        console.print(f"[red]error:[/red] --out must end in .png, .gif or .webp; got '{out}'.")
         raise typer.Exit(EXIT_USAGE)
     check_targets([target])
     with console.status(f"rendering {target}", spinner="dots"):

@@ -1,8 +1,9 @@
-"""Pictures of tasks: the initial scene as a PNG, the expert's rollout as an animated GIF."""
+"""Pictures of tasks: the initial scene as a PNG, the expert's rollout as an animation."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -11,7 +12,8 @@ from simenv import utils
 from simenv.cameras import DEFAULT_CAMERAS, FRONT, CameraConfig, render_camera
 from simenv.environment import Environment
 from simenv.loader import load_task_class
-from simenv.validation import reset_episode, resolve_target, run_expert
+from simenv.scene_record import SceneRecord, build_world
+from simenv.validation import reset_episode, resolve_target, run_episode, run_expert
 
 #: Camera resolution for pictures: a quarter of the full 640 x 480 keeps rendering fast.
 PREVIEW_SIZE = (240, 320)
@@ -55,30 +57,90 @@ def scene_image(env: Environment, title: str) -> Image.Image:
     return _label(canvas, title)
 
 
+#: Animation formats by file suffix: GIF plays everywhere; animated WebP is several times
+#: smaller for rendered scenes (no 256-colour palette), which matters in a report of many tasks.
+ANIMATION_SUFFIXES = (".gif", ".webp")
+#: Milliseconds per animation frame (STEPS_PER_FRAME at 240 Hz is 50 ms of simulated time).
+FRAME_MS = 50
+#: Lossy WebP quality: frames of a rendered scene look the same at 70 and weigh a third of 95.
+WEBP_QUALITY = 70
+
+
+def save_animation(frames: list[Image.Image], out: Path) -> Path:
+    """Write ``frames`` as an animation, in the format ``out``'s suffix names."""
+    suffix = out.suffix.lower()
+    if suffix not in ANIMATION_SUFFIXES:
+        raise ValueError(
+            f"An animation is written as {' or '.join(ANIMATION_SUFFIXES)}, not {out.name!r}."
+        )
+    options: dict[str, Any] = {
+        "save_all": True,
+        "append_images": frames[1:],
+        "duration": FRAME_MS,
+        "loop": 0,
+    }
+    if suffix == ".webp":
+        options.update(quality=WEBP_QUALITY, method=4)
+    else:
+        options["optimize"] = True
+    frames[0].save(out, **options)
+    return out
+
+
+def record_frames(env: Environment, frames: list[Image.Image]) -> None:
+    """Append a captioned front-view frame to ``frames`` every STEPS_PER_FRAME simulation
+    steps of ``env`` from now on (until its next reset)."""
+
+    def grab() -> None:
+        if env.sim_steps % STEPS_PER_FRAME == 0:
+            frames.append(_label(front_view(), env.get_lang_goal()))
+
+    env.step_callbacks.append(grab)
+
+
+def picture_record(record: SceneRecord, out: Path, name: str) -> Path:
+    """The first scene of a recorded task (``scene_image``), rebuilt from its record with no
+    task code running: how the graph and reports picture generated tasks."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with Environment() as env:
+        build_world(record, env)
+        scene_image(env, f"{name} (seed {record.seed}): {env.get_lang_goal()}").save(out)
+    return out
+
+
+def animate_record(record: SceneRecord, out: Path, title: str) -> Path:
+    """The expert's rollout in a recorded scene, as an animation (GIF or WebP by suffix).
+
+    The scene is rebuilt from the record (``build_world``), so a generated task's own code
+    never runs here: this is how reports animate generated tasks outside the sandbox.
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    frames: list[Image.Image] = []
+    with Environment() as env:
+        episode = run_episode(env, record, on_built=lambda built: record_frames(built, frames))
+        verdict = "success" if episode.success else "no success"
+        frames.append(_label(front_view(), f"{title}: {verdict}, reward {episode.reward:.2f}"))
+    return save_animation(frames, out)
+
+
 def render_task(
     target: str, out: Path, seed: int = 0, mode: str = "train", gui: bool = False
 ) -> Path:
-    """Render a task (name or file): PNG of the first scene, or GIF of the expert's episode."""
+    """Render a task (name or file): PNG of the first scene, or an animation (GIF or WebP) of
+    the expert's episode."""
     task_class = load_task_class(resolve_target(target))
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with Environment(disp=gui) as env:
         task = reset_episode(env, task_class, seed, mode)
-        if out.suffix.lower() == ".gif":
+        if out.suffix.lower() in ANIMATION_SUFFIXES:
             frames: list[Image.Image] = []
-
-            def grab() -> None:
-                if env.sim_steps % STEPS_PER_FRAME == 0:
-                    image = front_view()
-                    frames.append(_label(image, env.get_lang_goal()))
-
-            env.step_callbacks.append(grab)
+            record_frames(env, frames)
             total, _ = run_expert(env, task)
-            final = front_view()
-            frames.append(_label(final, f"{target}: done, reward {total:.2f}"))
-            frames[0].save(
-                out, save_all=True, append_images=frames[1:], duration=50, loop=0, optimize=True
-            )
+            frames.append(_label(front_view(), f"{target}: done, reward {total:.2f}"))
+            save_animation(frames, out)
         else:
             scene_image(env, f"{target} (seed {seed}): {env.get_lang_goal()}").save(out)
     return out

@@ -22,6 +22,16 @@ class Stage(StrEnum):
     SUCCESS = "success"
     PASSED = "passed"
 
+    def got_past(self, stage: Stage) -> bool:
+        """Whether a task whose report names ``self`` went beyond ``stage``.
+
+        Stages run in the order above and a report names the first that failed, so a report
+        at ``build`` got past ``parse`` and ``import`` (its code compiles and imports) but not
+        ``build``. Benchmarks read GenSim's syntax and runtime rates from this one order.
+        """
+        order = list(Stage)
+        return order.index(self) > order.index(stage)
+
 
 class EpisodeResult(BaseModel):
     """One expert episode on one seed."""

@@ -215,9 +215,16 @@ def _build_scenes(
 
 
 def run_episode(
-    env: Environment, record: SceneRecord, on_step: StepCallback | None = None
+    env: Environment,
+    record: SceneRecord,
+    on_step: StepCallback | None = None,
+    on_built: Callable[[Environment], None] | None = None,
 ) -> EpisodeResult:
-    """Rebuild one recorded scene and let the expert solve it (no task code runs here)."""
+    """Rebuild one recorded scene and let the expert solve it (no task code runs here).
+
+    ``on_built`` runs once the scene stands, before the expert acts: ``env.reset`` drops step
+    callbacks, so a renderer attaches its frame grabber there.
+    """
     t0 = time.perf_counter()
     seed_everything(record.seed)
     env.seed(record.seed)
@@ -229,6 +236,8 @@ def run_episode(
             f"The scene reset() built on seed {record.seed} could not be rebuilt: "
             f"{type(exc).__name__}: {exc}",
         ) from exc
+    if on_built is not None:
+        on_built(env)
     try:
         total, steps = run_expert(env, task, on_step)
     except Exception as exc:

@@ -8,11 +8,14 @@ from typing import Any
 from langchain_core.runnables import RunnableConfig
 from langgraph.config import get_config, get_stream_writer
 
+from agents.factory import AgentSet
 from agents.schemas import ExampleTask, TaskProposal
 from graph.context import Context
 from memory.store import SearchHit, TaskMemory
 
 NO_THREAD = "unthreaded"
+#: What the library and the run summary name as the author of code the offline coder wrote.
+OFFLINE_MODEL = "offline"
 
 
 def thread_of(config: RunnableConfig | None = None) -> str:
@@ -50,3 +53,9 @@ def nearest_task(memory: TaskMemory, proposal: TaskProposal) -> ExampleTask | No
     """The library task closest to a proposal (what novelty critics compare with)."""
     hit = memory.nearest(proposal.description, name=proposal.name, assets=proposal.assets)
     return None if hit is None else example_from_hit(hit)
+
+
+def coder_model(agents: AgentSet) -> str:
+    """The model that writes the run's code (``offline`` for the offline coder): the author
+    the library records and the run summary reports."""
+    return agents.models.get("coder", OFFLINE_MODEL)

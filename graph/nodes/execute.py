@@ -10,23 +10,30 @@ from langgraph.runtime import Runtime
 from graph.context import Context
 from graph.nodes.common import emit
 from graph.state import CandidateState, DraftRecord
-from graph.validation import validate_draft
+from graph.validation import DraftFiles, validate_draft
 
 
 def execute(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
     path = Path(str(state["draft_path"]))
-    picture = path.parent / "scene.png" if runtime.context.pictures else None
-    report, picture_path = validate_draft(path, runtime.context, picture)
+    files = DraftFiles(
+        picture=path.parent / "scene.png" if runtime.context.pictures else None,
+        scene=path.parent / "scene.json",
+    )
+    validated = validate_draft(path, runtime.context, files)
+    report = validated.report
     draft = state["draft"]
     assert draft is not None
+    report_path = path.parent / "report.json"
+    report_path.write_text(report.model_dump_json(indent=2), encoding="utf-8")
     record = DraftRecord(
         attempt=draft.attempt,
         path=str(path),
         stage=report.stage.value,
         error=report.error,
         passed=report.passed,
+        report=str(report_path),
+        scene=validated.scene,
     )
-    (path.parent / "report.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
     emit(
         "validated",
         candidate=state["candidate_id"],
@@ -38,7 +45,7 @@ def execute(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
     return {
         "report": report,
         "drafts": [*state.get("drafts", []), record],
-        "picture": picture_path,
+        "picture": validated.picture,
     }
 
 

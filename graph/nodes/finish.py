@@ -5,8 +5,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from langgraph.runtime import Runtime
+
 from agents.critics.combine import rejection_reasons
 from agents.usage import total_usage
+from graph.context import Context
+from graph.nodes.common import coder_model
+from graph.resources import resources_for
 from graph.state import CandidateResult, CandidateState
 
 
@@ -27,13 +32,16 @@ def _ending(state: CandidateState) -> tuple[bool, str, str]:
     return False, "critique", rejection_reasons(verdicts) or "rejected"
 
 
-def finish(state: CandidateState) -> dict[str, Any]:
+def finish(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
     accepted, stage, reason = _ending(state)
     report = state.get("report")
     proposal = state.get("proposal")
     result = CandidateResult(
         candidate_id=state["candidate_id"],
         name=proposal.name if proposal else None,
+        description=proposal.description if proposal else None,
+        assets=list(proposal.assets) if proposal else [],
+        model=coder_model(resources_for(runtime.context).agents),
         accepted=accepted,
         stage=stage,
         reason=reason,

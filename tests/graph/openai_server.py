@@ -2,7 +2,8 @@
 
 It offers what a plain vLLM / llama.cpp server offers: ``GET /v1/models`` and
 ``POST /v1/chat/completions`` (no tools, no response_format). ``answer(prompt)`` decides each
-reply; the server counts the requests it served.
+reply, or ``answer(model, prompt)`` with ``by_model=True`` (one server playing several
+models); the server counts the requests it served.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from typing import Any
 
 
 class ScriptedServer:
-    def __init__(self, answer: Callable[[str], str]) -> None:
+    def __init__(self, answer: Callable[..., str], by_model: bool = False) -> None:
         self.answer = answer
+        self.by_model = by_model
         self.requests: list[dict[str, Any]] = []
         server = self
 
@@ -48,7 +50,8 @@ class ScriptedServer:
                     self._send(400, {"error": {"message": "tools and response_format unsupported"}})
                     return
                 prompt = "\n".join(str(m.get("content", "")) for m in request["messages"])
-                text = server.answer(prompt)
+                model = str(request.get("model", "scripted"))
+                text = server.answer(model, prompt) if server.by_model else server.answer(prompt)
                 self._send(
                     200,
                     {

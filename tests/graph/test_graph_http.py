@@ -15,9 +15,9 @@ from scripted import ACCEPT, BROKEN_ASSET, DIAGNOSIS, PROPOSAL, fenced, task_cod
 from typer.testing import CliRunner
 
 from agents.models import ModelConfigError
-from graph.cli import app
 from graph.context import Context
 from graph.run import run
+from simgen.cli import app
 
 pytestmark = pytest.mark.integration
 

@@ -25,7 +25,7 @@ def generate(workspace: Path, thread: str, n: int) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "graph.cli",
+        "simgen.cli",
         "generate",
         "-n",
         str(n),

@@ -25,10 +25,10 @@ def test_a_dead_worker_fails_one_candidate_then_a_fresh_pool_serves(tmp_path: Pa
         pool.submit(os.getpid).result()  # start the worker
         (victim,) = pool._processes  # the worker, as a crash in native code would end it
         os.kill(victim, signal.SIGKILL)
-        report, picture = validation.validate_draft(task, context)
-        assert not report.passed and report.stage is Stage.EPISODES
-        assert "died abruptly" in (report.error or "") and picture is None
-        report, _ = validation.validate_draft(task, context)
+        died = validation.validate_draft(task, context)
+        assert not died.report.passed and died.report.stage is Stage.EPISODES
+        assert "died abruptly" in (died.report.error or "") and died.picture is None
+        report = validation.validate_draft(task, context).report
         assert report.passed, report.error
     finally:
         validation.shutdown_pools()

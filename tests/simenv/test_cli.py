@@ -8,7 +8,7 @@ from pathlib import Path
 from PIL import Image
 from typer.testing import CliRunner
 
-from graph.cli import app
+from simgen.cli import app
 
 runner = CliRunner()
 
@@ -60,13 +60,14 @@ def test_validate_prints_warnings_and_strict_fails_on_them() -> None:
     assert report["stage"] == "reset" and "Pass three sizes" in report["error"]
 
 
-def test_render_png_and_gif(tmp_path: Path) -> None:
-    png, gif = tmp_path / "scene.png", tmp_path / "rollout.gif"
-    assert runner.invoke(app, ["render", "block-insertion", "--out", str(png)]).exit_code == 0
-    assert runner.invoke(app, ["render", "block-insertion", "--out", str(gif)]).exit_code == 0
+def test_render_png_gif_and_webp(tmp_path: Path) -> None:
+    png, gif, webp = tmp_path / "scene.png", tmp_path / "rollout.gif", tmp_path / "rollout.webp"
+    for out in (png, gif, webp):
+        assert runner.invoke(app, ["render", "block-insertion", "--out", str(out)]).exit_code == 0
     assert Image.open(png).size[0] > 300
-    with Image.open(gif) as image:
-        assert image.n_frames > 5
+    for animation in (gif, webp):
+        with Image.open(animation) as image:
+            assert image.n_frames > 5 and image.format == animation.suffix[1:].upper()
 
 
 def test_render_rejects_other_formats(tmp_path: Path) -> None:

@@ -1,4 +1,8 @@
-"""The ``simgen`` console script: one app, each layer contributing its commands."""
+"""The ``simgen`` console script: one app, each layer contributing its commands.
+
+This is the only module that imports every layer; it also wires the sandboxed validator into
+``simgen memory add`` (the library stores what it is given; validating is the caller's job).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,11 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import typer  # noqa: E402
 
+from bench import cli as bench_cli  # noqa: E402
 from graph import generate_cli  # noqa: E402
+from graph.validation import validate_file  # noqa: E402
+from memory import cli as memory_cli  # noqa: E402
+from reports import cli as reports_cli  # noqa: E402
 from simenv import cli as simenv_cli  # noqa: E402
 
 app = typer.Typer(
@@ -22,15 +30,10 @@ app = typer.Typer(
 )
 simenv_cli.register(app)
 generate_cli.register(app)
-
-from graph.validation import validate_file  # noqa: E402
-from memory import cli as memory_cli  # noqa: E402
-from memory.cli import app as memory_app  # noqa: E402
-
-# The library stores what it is given; validating an added file is this layer's job.
 memory_cli.DEPS.validator = lambda: validate_file
-
-app.add_typer(memory_app, name="memory")
+app.add_typer(memory_cli.app, name="memory")
+app.add_typer(bench_cli.app, name="bench")
+reports_cli.register(app)
 
 
 if __name__ == "__main__":

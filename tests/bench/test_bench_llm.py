@@ -1,0 +1,101 @@
+"""``simgen bench llm`` end to end: two scripted models served over real HTTP on 127.0.0.1.
+
+``steady`` writes a working task at once; ``sloppy`` names a missing asset and fixes it only
+when the validator's error reaches its prompt. So with repair rounds on both complete the
+task, and with them off ``sloppy`` compiles but fails at run time: the rows must say so.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pytest
+from openai_server import ScriptedServer
+from PIL import Image
+from scripted import ACCEPT, BROKEN_ASSET, DIAGNOSIS, PROPOSAL, fenced, task_code
+from typer.testing import CliRunner
+
+from bench.output import CHARTS
+from simgen.cli import app
+
+pytestmark = pytest.mark.integration
+
+
+def answer(model: str, prompt: str) -> str:
+    if "You design tabletop manipulation tasks" in prompt:
+        return PROPOSAL
+    if "You write robot manipulation tasks" in prompt:
+        fixed = "Your previous draft failed validation" in prompt and BROKEN_ASSET in prompt
+        good = model == "steady" or fixed
+        return fenced("python", task_code() if good else task_code(BROKEN_ASSET))
+    if "failed validation and tell its author" in prompt:
+        return DIAGNOSIS
+    if "You review robot manipulation tasks" in prompt:
+        return ACCEPT
+    raise AssertionError(f"unexpected prompt: {prompt[:300]}")
+
+
+def test_two_models_with_and_without_repairs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-local-test")
+    out = tmp_path / "bench"
+    with ScriptedServer(answer, by_model=True) as server:
+        result = CliRunner().invoke(
+            app,
+            [
+                "bench", "llm", "--models", "openai:steady,openai:sloppy", "-n", "1",
+                "--base-url", server.base_url, "--max-repairs", "1", "--episodes", "2",
+                "--max-candidates", "1", "--out", str(out), "--json",
+            ],
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = {(r["model"], r["max_repairs"]): r for r in json.loads(result.stdout)["results"]}
+    assert set(rows) == {(m, r) for m in ("openai:steady", "openai:sloppy") for r in (1, 0)}
+
+    sloppy, sloppy_off = rows["openai:sloppy", 1], rows["openai:sloppy", 0]
+    assert (sloppy["syntax_pass_rate"], sloppy["runtime_pass_rate"]) == (1.0, 1.0)
+    assert sloppy["completion_rate"] == sloppy["acceptance_rate"] == 1.0
+    assert sloppy["repairs_per_accepted"] == 1.0
+    # proposer, coder, reflection, coder again, critic
+    assert sloppy["llm_calls"] == sloppy["calls_per_accepted"] == 5
+    assert sloppy["tokens_per_accepted"] == sloppy["tokens"] > 0
+    assert sloppy_off["syntax_pass_rate"] == 1.0 and sloppy_off["runtime_pass_rate"] == 0.0
+    assert sloppy_off["completion_rate"] == sloppy_off["acceptance_rate"] == 0.0
+    assert sloppy_off["seconds_per_accepted"] is None and sloppy_off["accepted"] == 0
+    for steady in (rows["openai:steady", 1], rows["openai:steady", 0]):
+        assert steady["completion_rate"] == 1.0 and steady["repairs_per_accepted"] == 0.0
+        assert steady["llm_calls"] == 3
+
+    with (out / "bench.csv").open() as handle:
+        table = list(csv.DictReader(handle))
+    assert [(r["model"], r["max_repairs"]) for r in table] == [
+        ("openai:steady", "1"), ("openai:steady", "0"),
+        ("openai:sloppy", "1"), ("openai:sloppy", "0"),
+    ]  # fmt: skip
+    assert json.loads((out / "bench.json").read_text())["config"]["models"][1] == "openai:sloppy"
+    for stem, *_ in CHARTS:
+        with Image.open(out / f"{stem}.png") as chart:
+            assert chart.size == (640, 360)
+
+
+def usage_error(*args: str) -> str:
+    """The message of a refused command line, unwrapped from the terminal's box."""
+    result = CliRunner().invoke(app, ["bench", "llm", *args])
+    assert result.exit_code == 2, result.output
+    return " ".join(re.sub(r"[│╭╮╰╯─]", " ", result.output).split())
+
+
+def test_bad_options_are_clear_errors(tmp_path: Path) -> None:
+    assert "--mode target needs --targets FILE" in usage_error(
+        "--models", "offline", "--mode", "target"
+    )
+    missing = tmp_path / "targets.txt"
+    assert "does not exist" in usage_error(
+        "--models", "offline", "--mode", "target", "--targets", str(missing)
+    )
+    assert "named twice" in usage_error("--models", "offline,offline")
+    assert "explore or target" in usage_error("--models", "offline", "--mode", "sideways")

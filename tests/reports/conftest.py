@@ -1,0 +1,76 @@
+"""Report test set-up: one real run, made once per session against a scripted
+OpenAI-compatible server on 127.0.0.1 (``tests/graph/openai_server.py``).
+
+The run has what a report must show: an accepted task that needed a repair (its first draft
+names a missing asset; the coder fixes it only when the validator's error reaches it) and a
+rejected candidate (the same proposal again, turned down by the novelty critic).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# The scripted server and replies live with the graph tests; reuse them, do not copy them.
+sys.path.insert(0, str(Path(__file__).parents[1] / "graph"))
+
+from openai_server import ScriptedServer  # noqa: E402
+from scripted import ACCEPT, BROKEN_ASSET, DIAGNOSIS, PROPOSAL, fenced, task_code  # noqa: E402
+
+from graph.context import Context  # noqa: E402
+from graph.resources import clear_resources  # noqa: E402
+from graph.run import run  # noqa: E402
+from graph.validation import shutdown_pools  # noqa: E402
+
+ARTIFACTS = Path(__file__).parents[2] / "artifacts"
+
+
+def answer(prompt: str) -> str:
+    if "You design tabletop manipulation tasks" in prompt:
+        return PROPOSAL
+    if "You write robot manipulation tasks" in prompt:
+        failed = "Your previous draft failed validation" in prompt and BROKEN_ASSET in prompt
+        return fenced("python", task_code() if failed else task_code(BROKEN_ASSET))
+    if "failed validation and tell its author" in prompt:
+        return DIAGNOSIS
+    if "You review robot manipulation tasks" in prompt:
+        return ACCEPT
+    raise AssertionError(f"unexpected prompt: {prompt[:300]}")
+
+
+@pytest.fixture(scope="session")
+def scripted_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """A workspace with one run of two candidates (one accepted after a repair, one rejected);
+    yields the run's summary with ``workspace`` added."""
+    workspace = tmp_path_factory.mktemp("report-ws")
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-local-test")
+    clear_resources()
+    try:
+        with ScriptedServer(answer) as server:
+            context = Context(
+                workspace=str(workspace),
+                model="openai:scripted",
+                base_url=server.base_url,
+                critics=["novelty", "assets", "llm"],
+                episodes=2,
+                max_candidates=2,
+                max_proposals=1,
+            )
+            summary = run(2, context=context)
+        yield {**summary, "workspace": workspace}
+    finally:
+        monkeypatch.undo()
+        clear_resources()
+        shutdown_pools()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Where tests leave files for people to look at (screenshots)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
