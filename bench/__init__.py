@@ -1,0 +1,1 @@
+"""``simgen bench``: benchmarks that compare language models on task generation (GenSim's metrics)."""
