@@ -13,8 +13,7 @@ from typing import Any
 
 import numpy as np
 import pybullet as p
-from scipy.ndimage import maximum_filter
-from scipy.optimize import linear_sum_assignment
+import scipy
 
 from simenv import deformables, dialect, kitting, piles, primitives, utils
 from simenv.assets import ASSET_ROOT
@@ -196,7 +195,8 @@ class Task:
         match = self.match_matrix(goal)
         if goal.replace:
             return {int(i) for i in np.flatnonzero(match.any(axis=1))}
-        rows, cols = linear_sum_assignment(-match.astype(np.float64))
+        # scipy loads ``optimize`` on first use: the sandbox, which only builds scenes, never does.
+        rows, cols = scipy.optimize.linear_sum_assignment(-match.astype(np.float64))
         return {int(i) for i, j in zip(rows, cols, strict=True) if match[i, j]}
 
     def _zone_fraction(self, goal: Goal) -> float:
@@ -284,7 +284,7 @@ class Task:
         occupied = self.occupancy(env)
         occupied[0, :] = occupied[-1, :] = occupied[:, 0] = occupied[:, -1] = True
         erode = max(1, int(np.round(np.hypot(size[0], size[1]) / self.pix_size)))
-        blocked = maximum_filter(occupied, size=erode, mode="constant", cval=False)
+        blocked = utils.dilate(occupied, erode)
         free = ~blocked
         if not free.any():
             self.no_space_for = (size[0], size[1], size[2])

@@ -6,7 +6,7 @@ from typing import Any, Protocol
 
 import numpy as np
 import pybullet as p
-from scipy.optimize import linear_sum_assignment
+import scipy
 
 from simenv import deformables, primitives, utils
 from simenv.expert.picking import pick_place
@@ -104,7 +104,7 @@ class OracleAgent:
         match = self.task.match_matrix(goal)
         taken: set[int] = set()
         if not goal.replace:
-            rows, cols = linear_sum_assignment(-match.astype(np.float64))
+            rows, cols = scipy.optimize.linear_sum_assignment(-match.astype(np.float64))
             taken = {int(j) for i, j in zip(rows, cols, strict=True) if match[i, j]}
         best: tuple[float, int, int] | None = None
         for i, obj_id in enumerate(goal.objs):

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pybullet as p
-from scipy.ndimage import distance_transform_edt
+import scipy
 
 from simenv import utils
 from simenv.goals import IDENTITY
@@ -37,7 +37,7 @@ def pick_point(obj_id: int) -> np.ndarray | None:
     if not np.isfinite(heights).any():
         return None
     top = heights >= np.max(heights) - 0.005
-    depth = distance_transform_edt(np.pad(top, 1))[1:-1, 1:-1]
+    depth = scipy.ndimage.distance_transform_edt(np.pad(top, 1))[1:-1, 1:-1]
     off_center = np.hypot(gx - center[0], gy - center[1])
     score = depth - off_center / (np.max(off_center) + 1e-9)  # depth first, then centre
     r, c = np.unravel_index(int(np.argmax(np.where(top, score, -np.inf))), top.shape)

@@ -4,6 +4,8 @@ import itertools
 
 import numpy as np
 import pytest
+from scipy.ndimage import maximum_filter
+from scipy.spatial.transform import Rotation
 
 from simenv import utils
 from simenv.constants import BOUNDS, PIX_SIZE
@@ -91,3 +93,36 @@ def test_split_rectangle_tiles_the_rectangle(seed: int) -> None:
 def test_split_rectangle_stops_when_nothing_can_be_cut() -> None:
     slots = utils.split_rectangle((0.09, 0.09), n_parts=5)
     assert len(slots) == 1 and slots[0].size == pytest.approx((0.09, 0.09))
+
+
+def test_euler_to_quaternion_equals_scipy() -> None:
+    """The numpy closed form gives scipy's quaternion, sign included, over two full turns."""
+    rng = np.random.default_rng(0)
+    for angles in rng.uniform(-2 * np.pi, 2 * np.pi, size=(500, 3)):
+        expected = Rotation.from_euler("xyz", angles).as_quat()
+        np.testing.assert_allclose(utils.eulerXYZ_to_quatXYZW(angles), expected, atol=1e-12)
+
+
+def test_quaternion_to_euler_equals_scipy_away_from_gimbal_lock() -> None:
+    rng = np.random.default_rng(1)
+    for quaternion in rng.normal(size=(500, 4)) * rng.uniform(0.1, 10.0, size=(500, 1)):
+        expected = Rotation.from_quat(quaternion).as_euler("xyz")
+        if abs(abs(expected[1]) - np.pi / 2) < 1e-3:
+            continue
+        np.testing.assert_allclose(utils.quatXYZW_to_eulerXYZ(quaternion), expected, atol=1e-9)
+    assert utils.get_yaw(utils.eulerXYZ_to_quatXYZW((0.0, 0.0, 2.5))) == pytest.approx(2.5)
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 7, 12])
+def test_dilate_equals_scipy_maximum_filter(size: int) -> None:
+    rng = np.random.default_rng(size)
+    for density in (0.0, 0.02, 0.3):
+        mask = rng.random((37, 23)) < density
+        mask[0, 5] = mask[-1, -1] = density > 0  # objects on the border too
+        expected = maximum_filter(mask, size=size, mode="constant", cval=False)
+        np.testing.assert_array_equal(utils.dilate(mask, size), expected)
+
+
+def test_dilate_refuses_an_empty_window() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        utils.dilate(np.zeros((3, 3), dtype=bool), 0)
