@@ -1,6 +1,6 @@
 """Benchmark the sandboxed validator: isolation overhead and parallel throughput.
 
-    .venv/bin/python benchmarks/bench_sandbox.py [--episodes 3] [--repeats 7] [--throughput-episodes 1]
+    .venv/bin/python benchmarks/bench_sandbox.py [--episodes 3] [--repeats 7] [--throughput-episodes 3]
 
 1. Overhead: seconds per validation of place-red-in-green (``--episodes`` expert episodes),
    in-process (``simenv.validation.validate``: task code and expert in this process) vs
@@ -9,7 +9,9 @@
    loop runs them (the next sandbox starts while the current one is judged); the first,
    cold, sandboxed validation is printed too. Target: median overhead at most 0.3 s.
 2. Throughput: validations per minute of the registered seed tasks (``--tasks`` to choose
-   some), sandboxed, with 1 and 2 workers. Target: 2 workers at least 1.7x the throughput of 1.
+   some), sandboxed, with 1 and 2 workers, each validation of ``--throughput-episodes``
+   episodes (default: the generation loop's, ``graph.context.Context.episodes``). Target: 2
+   workers at least 1.7x the throughput of 1.
 
 Exits 1 when a validation fails or a target is missed. On a shared machine the figures are noisy: the load average
 is printed with them.
@@ -23,6 +25,7 @@ import statistics
 import time
 from collections.abc import Callable
 
+from graph.context import Context
 from simenv.report import ValidationReport
 from simenv.sandbox.pool import validate_many
 from simenv.sandbox.runner import WAITING, validate_isolated
@@ -88,7 +91,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--episodes", type=int, default=3, help="episodes for the overhead run")
     parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--throughput-episodes", type=int, default=1)
+    parser.add_argument("--throughput-episodes", type=int, default=Context().episodes)
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--tasks", nargs="*", choices=task_names(), default=None)
     args = parser.parse_args()
