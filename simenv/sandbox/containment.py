@@ -52,6 +52,8 @@ log = logging.getLogger(__name__)
 SANDBOX_UID = 65534
 SCRATCH = "/tmp"
 SETPRIV = "/usr/bin/setpriv"
+#: How long ``Sandbox.kill`` waits for the killed sandbox's processes to finish exiting (seconds).
+EXIT_TIMEOUT = 5.0
 #: How long to wait for bwrap to report its child's pid before killing it anyway (seconds).
 INFO_TIMEOUT = 5.0
 #: The sandbox's whole environment: no secret can be inherited.
@@ -319,12 +321,33 @@ class Sandbox:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
+        if init is not None:
+            _wait_exited(init, EXIT_TIMEOUT)
         for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
             if stream is not None:
                 with contextlib.suppress(OSError):
                     stream.close()
         if self.holder is not None:
             self.holder.cleanup()
+
+
+def _wait_exited(pid: int, timeout: float) -> None:
+    """Wait until ``pid`` has exited: gone, or a zombie for its new parent to reap.
+
+    SIGKILL is delivered at once but a loaded machine can take a while to tear a process down;
+    a PID namespace's init finishes exiting only after every other process in its namespace,
+    so once it has, nothing of the sandbox runs or holds memory any more.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as stat:
+                fields = stat.read()
+        except OSError:
+            return
+        if fields[fields.rindex(b")") + 2 : fields.rindex(b")") + 3] in (b"Z", b"X"):
+            return
+        time.sleep(0.005)
 
 
 def start(found: Containment, settings: ValidationSettings) -> Sandbox:
