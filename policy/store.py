@@ -199,6 +199,10 @@ class DemoStore:
             **arrays,
         )
 
+    def lang_goals(self, ref: EpisodeRef) -> list[str]:
+        group = zarr.open_group(str(self.path), path=ref.key, mode="r")
+        return [str(g) for g in group.attrs["lang_goals"]]  # type: ignore[union-attr]
+
     def read_step(self, ref: EpisodeRef, step: int) -> dict[str, Any]:
         """One step's arrays (a single chunk of each) and its language goal."""
         group = zarr.open_group(str(self.path), path=ref.key, mode="r")
