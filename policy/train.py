@@ -173,6 +173,8 @@ def train(
     for step in range(start + 1, request.steps + 1):
         t0 = time.perf_counter()
         batch = next(batches)
+        for group in optimizer.param_groups:
+            group["lr"] = learning_rate(cfg.train.learning_rate, step, request.steps)
         pick_loss, place_loss = model.losses(
             batch.image.to(dev),
             batch.language.to(dev),
@@ -202,6 +204,13 @@ def train(
             break
     curve = plot_curve(history, folder / "curve.png", request.run_name())
     return TrainResult(checkpoint, curve, history, start, time.perf_counter() - began)
+
+
+def learning_rate(base: float, step: int, steps: int) -> float:
+    """Cosine decay from ``base`` to a tenth of it over the run (a function of the step, so a
+    resumed run needs no scheduler state)."""
+    progress = min(max(step / steps, 0.0), 1.0)
+    return base * (0.1 + 0.9 * 0.5 * (1 + np.cos(np.pi * progress)))
 
 
 def smooth(values: list[float], window: int = 25) -> np.ndarray:
