@@ -266,8 +266,8 @@ def _run_ray(store_path: str, plan: _Plan) -> Iterator[EpisodeOutcome]:
         ) from exc
     if not ray.is_initialized():
         ray.init(include_dashboard=False, log_to_driver=False, configure_logging=False)
-    recorder = ray.remote(num_cpus=1)(_RayRecorder)
-    actors = [recorder.remote() for _ in range(plan.request.workers)]
+    recorder: Any = ray.remote(num_cpus=1)(_RayRecorder)
+    actors: list[Any] = [recorder.remote() for _ in range(plan.request.workers)]
     idle = list(actors)
     running: dict[Any, Any] = {}
     split = plan.request.split

@@ -53,14 +53,15 @@ class FiLMUNet(nn.Module):
             _Block(widths[i + 1] + widths[i], widths[i]) for i in reversed(range(depth))
         )
         film_widths = [widths[-1]] + [widths[i] for i in reversed(range(depth))]
-        self.film = nn.ModuleList(nn.Linear(language_dim, 2 * w) for w in film_widths)
-        for layer in self.film:  # start as the identity modulation
+        films = [nn.Linear(language_dim, 2 * w) for w in film_widths]
+        for layer in films:  # start as the identity modulation
             nn.init.zeros_(layer.weight)
             nn.init.zeros_(layer.bias)
+        self.film = nn.ModuleList(films)
         self.head = nn.Conv2d(widths[0], c_out, 1)
 
     @staticmethod
-    def _modulate(x: torch.Tensor, film: nn.Linear, language: torch.Tensor) -> torch.Tensor:
+    def _modulate(x: torch.Tensor, film: nn.Module, language: torch.Tensor) -> torch.Tensor:
         gamma, beta = film(language).chunk(2, dim=-1)
         return x * (1 + gamma[..., None, None]) + beta[..., None, None]
 
@@ -116,6 +117,7 @@ class Transporter(nn.Module):
         self.query_size = 2 * math.ceil(cfg.crop * math.sqrt(2) / 2) + 1
         self.scale = 1.0 / math.sqrt(cfg.key_channels * cfg.crop * cfg.crop)
         angles = torch.arange(cfg.rotations, dtype=torch.float32) * (2 * math.pi / cfg.rotations)
+        self.grids: torch.Tensor
         self.register_buffer("grids", rotation_grid(angles, self.query_size), persistent=False)
 
     def scene(

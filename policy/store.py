@@ -36,6 +36,15 @@ from zarr.codecs import BloscCodec
 
 FORMAT = "simgen-demos/1"
 STORE_NAME = "demos.zarr"
+_ARRAY_NAMES = (
+    "color",
+    "height",
+    "pick_pose",
+    "place_pose",
+    "pick_pixel",
+    "place_pixel",
+    "place_yaw",
+)
 _COMPRESSOR = BloscCodec(cname="zstd", clevel=3, shuffle="bitshuffle")
 
 
@@ -78,15 +87,7 @@ class Episode:
 
     @property
     def arrays(self) -> dict[str, np.ndarray]:
-        return {
-            "color": self.color,
-            "height": self.height,
-            "pick_pose": self.pick_pose,
-            "place_pose": self.place_pose,
-            "pick_pixel": self.pick_pixel,
-            "place_pixel": self.place_pixel,
-            "place_yaw": self.place_yaw,
-        }
+        return {name: getattr(self, name) for name in _ARRAY_NAMES}
 
 
 def episode_key(task: str, split: str, seed: int) -> str:
@@ -189,7 +190,7 @@ class DemoStore:
 
     def read(self, ref: EpisodeRef) -> Episode:
         group = zarr.open_group(str(self.path), path=ref.key, mode="r")
-        arrays = {name: np.asarray(group[name][...]) for name in _ARRAY_NAMES}
+        arrays = {name: _read(group, name, ...) for name in _ARRAY_NAMES}
         return Episode(
             task=ref.task,
             split=ref.split,
@@ -206,7 +207,7 @@ class DemoStore:
     def read_step(self, ref: EpisodeRef, step: int) -> dict[str, Any]:
         """One step's arrays (a single chunk of each) and its language goal."""
         group = zarr.open_group(str(self.path), path=ref.key, mode="r")
-        sample: dict[str, Any] = {name: np.asarray(group[name][step]) for name in _ARRAY_NAMES}
+        sample: dict[str, Any] = {name: _read(group, name, step) for name in _ARRAY_NAMES}
         sample["lang_goal"] = str(group.attrs["lang_goals"][step])  # type: ignore[index]
         return sample
 
@@ -219,12 +220,10 @@ class DemoStore:
                 yield task_dir.name, split_dir.name
 
 
-_ARRAY_NAMES = (
-    "color",
-    "height",
-    "pick_pose",
-    "place_pose",
-    "pick_pixel",
-    "place_pixel",
-    "place_yaw",
-)
+def _read(group: Any, name: str, index: Any) -> np.ndarray:
+    array = group[name]
+    if not isinstance(array, zarr.Array):
+        raise ValueError(f"{group.path}/{name} is not an array: is this a simgen demo store?")
+    return np.asarray(array[index])
+
+

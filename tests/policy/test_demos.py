@@ -72,3 +72,25 @@ def test_action_pixels_follow_the_task_api() -> None:
     assert pixels.pick == (160, 80)
     assert pixels.place == (0, 0)
     assert pixels.yaw == pytest.approx(np.pi / 2, abs=1e-5)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("executor", ["process", "ray"])
+def test_parallel_recording_matches_sequential(tmp_path: Path, executor: str) -> None:
+    """Two workers (processes or Ray actors) record the same episodes one process would."""
+    request = DemoRequest(("block-insertion",), 2, "val", workers=2, executor=executor)
+    try:
+        outcomes = record_demos(tmp_path, request)
+    finally:
+        if executor == "ray":
+            import ray
+
+            ray.shutdown()
+    assert sorted(o.seed for o in outcomes if o.success) == [1, 3]
+    store = DemoStore(store_path(tmp_path))
+    stored = store.read(store.episodes("block-insertion", "val")[1])
+    with Environment(render=True) as env:
+        again = record_episode(env, "block-insertion", 3, "val")
+    assert again is not None
+    np.testing.assert_array_equal(again.pick_pixel, stored.pick_pixel)
+    np.testing.assert_array_equal(again.place_pixel, stored.place_pixel)
