@@ -134,6 +134,8 @@ class DemoDataset(IterableDataset):
             {} if cache else None
         )
         self.steps: list[tuple[EpisodeRef, int]] = []
+        #: Indices of each task's steps: tasks are drawn evenly, whatever their episode lengths.
+        self.by_task: list[list[int]] = []
         for task in tasks:
             refs = store.episodes(task, split)[:demos]
             if len(refs) < demos:
@@ -142,7 +144,9 @@ class DemoDataset(IterableDataset):
                     f"{store.path}, {demos} asked for: record more with "
                     f"`simgen demos {task} --n {demos} --split {split}`."
                 )
+            first = len(self.steps)
             self.steps += [(ref, t) for ref in refs for t in range(ref.steps)]
+            self.by_task.append(list(range(first, len(self.steps))))
         if not self.steps:
             raise ValueError("No demonstration steps to train on: ask for at least one demo.")
         goals = {g for ref in {r for r, _ in self.steps} for g in store.lang_goals(ref)}
@@ -185,7 +189,8 @@ class DemoDataset(IterableDataset):
         info = torch.utils.data.get_worker_info()
         rng = np.random.default_rng(self.seed + (info.id if info else 0))
         while True:
-            yield self.sample(int(rng.integers(len(self.steps))), rng)
+            indices = self.by_task[int(rng.integers(len(self.by_task)))]
+            yield self.sample(indices[int(rng.integers(len(indices)))], rng)
 
 
 def collate(samples: list[Sample]) -> Sample:

@@ -103,6 +103,14 @@ def rotation_grid(angles: torch.Tensor, size: int) -> torch.Tensor:
     return F.affine_grid(theta, [len(angles), 1, size, size], align_corners=False)
 
 
+def sample_bins(target: torch.Tensor, rotations: int, count: int) -> torch.Tensor:
+    """Per sample, the target bin followed by ``count - 1`` other bins (random, distinct)."""
+    others = torch.rand(len(target), rotations, device=target.device)
+    others[torch.arange(len(target)), target] = 2.0  # never drawn as an 'other'
+    drawn = others.argsort(dim=1)[:, : count - 1]
+    return torch.cat([target[:, None], drawn], dim=1)
+
+
 class Transporter(nn.Module):
     """Pick and place heads over a C x H x W image, conditioned on a language embedding."""
 
@@ -141,18 +149,27 @@ class Transporter(nn.Module):
         )
 
     def place_logits(
-        self, image: torch.Tensor, language: torch.Tensor, pick: torch.Tensor, key: torch.Tensor
+        self,
+        image: torch.Tensor,
+        language: torch.Tensor,
+        pick: torch.Tensor,
+        key: torch.Tensor,
+        bins: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        """B x R x H x W: how well the picked neighbourhood, turned by each angle, fits there."""
+        """B x R x H x W: how well the picked neighbourhood, turned by each angle, fits there.
+
+        ``bins`` (B x R', long) scores only those rotation bins of each sample (B x R' x H x W).
+        """
         batch = image.shape[0]
-        rotations, k, q = self.cfg.rotations, self.cfg.crop, self.query_size
+        k, q = self.cfg.crop, self.query_size
         query = self.query_net(self.crops(image, pick), language)  # B x C x q x q
         channels = query.shape[1]
+        if bins is None:
+            rotations, grids = self.cfg.rotations, self.grids.repeat(batch, 1, 1, 1)
+        else:
+            rotations, grids = bins.shape[1], self.grids[bins.flatten()]
         turned = F.grid_sample(
-            query.repeat_interleave(rotations, dim=0),
-            self.grids.repeat(batch, 1, 1, 1),
-            mode="bilinear",
-            align_corners=False,
+            query.repeat_interleave(rotations, dim=0), grids, mode="bilinear", align_corners=False
         )
         start = (q - k) // 2
         kernels = turned[..., start : start + k, start : start + k]
@@ -166,14 +183,24 @@ class Transporter(nn.Module):
         pick: torch.Tensor,
         place: torch.Tensor,
         rotation: torch.Tensor,
+        sampled_rotations: int | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Cross-entropy of the expert's pick pixel and of its (rotation, place pixel)."""
+        """Cross-entropy of the expert's pick pixel and of its (rotation, place pixel).
+
+        With ``sampled_rotations`` the place softmax runs over the expert's rotation bin and
+        that many minus one other bins drawn at random (a sampled softmax): the correlation is
+        most of a step's cost, and every bin still gets trained over many steps.
+        """
         _, _, rows, cols = image.shape
         pick_logits, key = self.scene(image, language)
         pick_target = pick[:, 0] * cols + pick[:, 1]
         pick_loss = F.cross_entropy(pick_logits.flatten(1), pick_target)
+        bins = None
+        if sampled_rotations is not None and sampled_rotations < self.cfg.rotations:
+            bins = sample_bins(rotation, self.cfg.rotations, sampled_rotations)
+            rotation = torch.zeros_like(rotation)  # the expert's bin comes first
         place_target = (rotation * rows + place[:, 0]) * cols + place[:, 1]
-        place_logits = self.place_logits(image, language, pick, key).flatten(1)
+        place_logits = self.place_logits(image, language, pick, key, bins).flatten(1)
         return pick_loss, F.cross_entropy(place_logits, place_target)
 
     @torch.no_grad()

@@ -225,5 +225,3 @@ def _read(group: Any, name: str, index: Any) -> np.ndarray:
     if not isinstance(array, zarr.Array):
         raise ValueError(f"{group.path}/{name} is not an array: is this a simgen demo store?")
     return np.asarray(array[index])
-
-

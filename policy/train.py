@@ -181,6 +181,7 @@ def train(
             batch.pick.to(dev),
             batch.place.to(dev),
             batch.rotation.to(dev),
+            cfg.train.sampled_rotations,
         )
         optimizer.zero_grad(set_to_none=True)
         (pick_loss + place_loss).backward()

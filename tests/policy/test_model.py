@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from policy_fixtures import tiny_config
 
 from policy.config import PRESETS, ModelConfig
-from policy.model import Transporter, cross_correlate, rotation_grid
+from policy.model import Transporter, cross_correlate, rotation_grid, sample_bins
 
 
 def test_fft_cross_correlation_equals_convolution() -> None:
@@ -63,3 +63,29 @@ def test_same_seed_same_model_and_output() -> None:
 def test_bad_configuration_is_a_clear_error(field: str, value: int, match: str) -> None:
     with pytest.raises(ValueError, match=match):
         ModelConfig(**{field: value})
+
+
+def test_sampled_rotation_bins_start_with_the_target_and_are_distinct() -> None:
+    torch.manual_seed(0)
+    target = torch.tensor([0, 5, 35])
+    bins = sample_bins(target, 36, 12)
+    assert bins.shape == (3, 12)
+    assert bins[:, 0].tolist() == [0, 5, 35]
+    for row in bins.tolist():
+        assert len(set(row)) == 12
+
+
+def test_sampled_softmax_scores_the_same_logits() -> None:
+    """The sampled place logits are the full ones at the sampled bins."""
+    cfg = tiny_config().model
+    torch.manual_seed(1)
+    model = Transporter(cfg).eval()
+    image = torch.randn(2, cfg.in_channels, *cfg.image_shape)
+    language = torch.randn(2, cfg.language_dim)
+    pick = torch.tensor([[3, 4], [10, 20]])
+    _, keys = model.scene(image, language)
+    full = model.place_logits(image, language, pick, keys)
+    bins = sample_bins(torch.tensor([2, 7]), cfg.rotations, 3)
+    sampled = model.place_logits(image, language, pick, keys, bins)
+    for b in range(2):
+        torch.testing.assert_close(sampled[b], full[b, bins[b]])
