@@ -35,7 +35,7 @@ def model_input(
     top = height.reshape(rows, d, cols, d).max(axis=(1, 3))
     planes = [np.moveaxis(rgb / 255.0 - 0.5, -1, 0), (top * cfg.height_scale)[None]]
     if cfg.grounding_channels:
-        planes.append(color_maps(rgb, instruction, cfg.grounding_channels))
+        planes.append(color_maps(rgb, top, instruction, cfg.grounding_channels))
     return np.concatenate(planes, axis=0).astype(np.float32)
 
 

@@ -6,7 +6,10 @@ instructions, so embeddings are computed once per string and cached.
 
 The embedding says *what* an instruction asks but has never seen a colour: ``color_maps``
 supplies that link as image channels, one per colour word in the instruction (in order), each
-the closeness of every pixel's colour to that word's colour in the simulator's palette.
+the closeness of every object pixel's colour to that word's colour in the simulator's palette.
+Rendered colours are the palette colour dimmed by shading (measured: 0.55-0.95 of it), and a
+shaded white is the table's grey, so closeness allows any such dimming and only pixels that
+stand above the table count.
 """
 
 from __future__ import annotations
@@ -22,8 +25,12 @@ import numpy as np
 
 from simenv.utils import COLORS
 
-#: Width of the colour match (rgb distance in 0..1 units): rendered colours vary with light.
-COLOR_SIGMA = 0.12
+#: Width of the colour match (rgb distance in 0..1 units, after the best dimming).
+COLOR_SIGMA = 0.1
+#: How much shading may dim a colour: the rendered colour is ``gain`` x the palette colour.
+SHADING_GAIN = (0.5, 1.05)
+#: Height (metres) above which a pixel belongs to an object (the table reads ~2 mm).
+OBJECT_HEIGHT = 0.004
 _WORDS = re.compile(r"[a-z]+")
 _lock = threading.Lock()
 
@@ -64,11 +71,17 @@ def color_words(instruction: str, limit: int = 2) -> list[str]:
     return words[:limit]
 
 
-def color_maps(color: np.ndarray, instruction: str, channels: int = 2) -> np.ndarray:
-    """``channels`` maps (C x H x W float32 in 0..1), one per colour word; zero where absent."""
+def color_maps(
+    color: np.ndarray, height: np.ndarray, instruction: str, channels: int = 2
+) -> np.ndarray:
+    """``channels`` maps (C x H x W float32 in 0..1), one per colour word; zero where absent
+    and on the table."""
     rgb = color.astype(np.float32) / 255.0
+    on_object = height > OBJECT_HEIGHT
     maps = np.zeros((channels, *color.shape[:2]), dtype=np.float32)
     for i, word in enumerate(color_words(instruction, channels)):
-        distance = np.linalg.norm(rgb - np.asarray(COLORS[word], dtype=np.float32), axis=-1)
-        maps[i] = np.exp(-((distance / COLOR_SIGMA) ** 2))
+        reference = np.asarray(COLORS[word], dtype=np.float32)
+        gain = np.clip(rgb @ reference / float(reference @ reference), *SHADING_GAIN)
+        distance = np.linalg.norm(rgb - gain[..., None] * reference, axis=-1)
+        maps[i] = np.exp(-((distance / COLOR_SIGMA) ** 2)) * on_object
     return maps

@@ -18,18 +18,22 @@ def test_model_input_shape_and_channels() -> None:
     color = np.zeros((320, 160, 3), np.uint8)
     color[:40, :40] = (np.array([0.86, 0.24, 0.22]) * 255).astype(np.uint8)  # palette red
     height = np.zeros((320, 160), np.float32)
+    height[:20, :40] = 0.02  # the red patch's top half stands on the table
     height[100, 50] = 0.04
     x = model_input(color, height, "put the red blocks in a blue bowl", cfg)
     assert x.shape == (cfg.in_channels, 80, 40) and x.dtype == np.float32
     assert x[3].max() == pytest.approx(0.04 * cfg.height_scale)  # max-pooled height
-    assert x[4, :10, :10].min() > 0.9 and x[4, 20:, 20:].max() < 0.1  # red map
+    assert x[4, :5, :10].min() > 0.9  # red map: red, above the table
+    assert x[4, 5:, :].max() < 0.1  # red but on the table, or not red
+    dim = model_input((color * 0.6).astype(np.uint8), height, "red", cfg)
+    assert dim[4, :5, :10].min() > 0.9  # shading does not change the colour
     assert x[5].max() < 0.1  # no blue in the picture
 
 
 def test_colour_words_keep_instruction_order() -> None:
     assert color_words("put the yellow blocks in a green bowl") == ["yellow", "green"]
     assert color_words("put the L shape block in the L shape hole") == []
-    assert color_maps(np.zeros((4, 4, 3), np.uint8), "no colours", 2).max() == 0
+    assert color_maps(np.zeros((4, 4, 3), np.uint8), np.ones((4, 4)), "no colours", 2).max() == 0
 
 
 def test_se2_transform_moves_image_and_points_together() -> None:
