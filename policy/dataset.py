@@ -55,6 +55,7 @@ class Sample:
     pick: torch.Tensor  # (row, column), long, downsampled pixels
     place: torch.Tensor  # (row, column)
     rotation: torch.Tensor  # place rotation bin, long
+    rotation_free: torch.Tensor  # bool: the goal does not score the place rotation
     language: torch.Tensor  # embedding
 
 
@@ -130,7 +131,7 @@ class DemoDataset(IterableDataset):
         self.max_shift = max_shift
         self.seed = seed
         self.encoder = encoder or LanguageEncoder()
-        self.cache: dict[int, tuple[np.ndarray, np.ndarray, int, str]] | None = (
+        self.cache: dict[int, tuple[np.ndarray, np.ndarray, int, bool, str]] | None = (
             {} if cache else None
         )
         self.steps: list[tuple[EpisodeRef, int]] = []
@@ -155,8 +156,9 @@ class DemoDataset(IterableDataset):
     def __len__(self) -> int:
         return len(self.steps)
 
-    def prepared(self, index: int) -> tuple[np.ndarray, np.ndarray, int, str]:
-        """Network input, action pixels (downsampled), rotation bin and goal of one step."""
+    def prepared(self, index: int) -> tuple[np.ndarray, np.ndarray, int, bool, str]:
+        """Network input, action pixels (downsampled), rotation bin, whether the rotation is
+        free, and the goal of one step."""
         if self.cache is not None and index in self.cache:
             return self.cache[index]
         ref, t = self.steps[index]
@@ -164,13 +166,14 @@ class DemoDataset(IterableDataset):
         image = model_input(step["color"], step["height"], step["lang_goal"], self.cfg)
         points = np.floor(np.stack([step["pick_pixel"], step["place_pixel"]]) / self.cfg.downsample)
         rotation = rotation_bin(float(step["place_yaw"]), self.cfg.rotations)
-        entry = (image, points, rotation, str(step["lang_goal"]))
+        free = not bool(step["rotation_matters"])
+        entry = (image, points, rotation, free, str(step["lang_goal"]))
         if self.cache is not None:
             self.cache[index] = entry
         return entry
 
     def sample(self, index: int, rng: np.random.Generator) -> Sample:
-        array, points, rotation, goal = self.prepared(index)
+        array, points, rotation, free, goal = self.prepared(index)
         image = torch.from_numpy(array)
         if self.augment:
             image, points = random_se2(image, points, rng, self.max_shift)
@@ -182,6 +185,7 @@ class DemoDataset(IterableDataset):
             pick=torch.from_numpy(pix[0]),
             place=torch.from_numpy(pix[1]),
             rotation=torch.tensor(rotation),
+            rotation_free=torch.tensor(free),
             language=language,
         )
 
@@ -199,5 +203,6 @@ def collate(samples: list[Sample]) -> Sample:
         pick=torch.stack([s.pick for s in samples]),
         place=torch.stack([s.place for s in samples]),
         rotation=torch.stack([s.rotation for s in samples]),
+        rotation_free=torch.stack([s.rotation_free for s in samples]),
         language=torch.stack([s.language for s in samples]),
     )

@@ -89,14 +89,15 @@ def record_episode(env: Environment, task_name: str, seed: int, split: str) -> E
     task = reset_episode(env, resolve_task(task_name), seed, split)
     agent = task.oracle(env)
     obs, _, _, info = env.step()  # the first observation (reset_episode keeps only the task)
-    steps: list[tuple[Any, Any, str]] = []
+    steps: list[tuple[Any, Any, str, bool]] = []
     total = 0.0
     for _ in range(task.max_steps):
         lang_goal = env.get_lang_goal()
         action = agent.act(obs, info)
         if action is None:
             break
-        steps.append((top_down(obs, env.agent_cams), action, lang_goal))
+        turns = bool(task.goals[0].rotations) if task.goals else True
+        steps.append((top_down(obs, env.agent_cams), action, lang_goal, turns))
         obs, reward, done, info = env.step(action)
         total += reward
         if done:
@@ -107,9 +108,9 @@ def record_episode(env: Environment, task_name: str, seed: int, split: str) -> E
 
 
 def _episode(
-    task_name: str, split: str, seed: int, total: float, steps: list[tuple[Any, Any, str]]
+    task_name: str, split: str, seed: int, total: float, steps: list[tuple[Any, Any, str, bool]]
 ) -> Episode:
-    pixels = [action_to_pixels(a) for _, a, _ in steps]
+    pixels = [action_to_pixels(a) for _, a, _, _ in steps]
 
     def pose(p: Any) -> list[float]:
         return [*map(float, p[0]), *map(float, p[1])]
@@ -119,14 +120,15 @@ def _episode(
         split=split,
         seed=seed,
         reward=float(total),
-        color=np.stack([v.color for v, _, _ in steps]),
-        height=np.stack([v.height for v, _, _ in steps]),
-        pick_pose=np.array([pose(a["pose0"]) for _, a, _ in steps], dtype=np.float32),
-        place_pose=np.array([pose(a["pose1"]) for _, a, _ in steps], dtype=np.float32),
+        color=np.stack([v.color for v, _, _, _ in steps]),
+        height=np.stack([v.height for v, _, _, _ in steps]),
+        pick_pose=np.array([pose(a["pose0"]) for _, a, _, _ in steps], dtype=np.float32),
+        place_pose=np.array([pose(a["pose1"]) for _, a, _, _ in steps], dtype=np.float32),
         pick_pixel=np.array([p.pick for p in pixels], dtype=np.int32),
         place_pixel=np.array([p.place for p in pixels], dtype=np.int32),
         place_yaw=np.array([p.yaw for p in pixels], dtype=np.float32),
-        lang_goals=[g for _, _, g in steps],
+        lang_goals=[g for _, _, g, _ in steps],
+        rotation_matters=np.array([t for _, _, _, t in steps], dtype=bool),
     )
 
 

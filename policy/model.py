@@ -184,8 +184,13 @@ class Transporter(nn.Module):
         place: torch.Tensor,
         rotation: torch.Tensor,
         sampled_rotations: int | None = None,
+        rotation_free: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Cross-entropy of the expert's pick pixel and of its (rotation, place pixel).
+
+        Where ``rotation_free`` (B, bool) is set the goal does not score the rotation, so the
+        expert's is arbitrary: the target is the place pixel at any rotation (the probability
+        summed over rotations), rather than teaching every such task one arbitrary angle.
 
         With ``sampled_rotations`` the place softmax runs over the expert's rotation bin and
         that many minus one other bins drawn at random (a sampled softmax): the correlation is
@@ -199,9 +204,13 @@ class Transporter(nn.Module):
         if sampled_rotations is not None and sampled_rotations < self.cfg.rotations:
             bins = sample_bins(rotation, self.cfg.rotations, sampled_rotations)
             rotation = torch.zeros_like(rotation)  # the expert's bin comes first
-        place_target = (rotation * rows + place[:, 0]) * cols + place[:, 1]
-        place_logits = self.place_logits(image, language, pick, key, bins).flatten(1)
-        return pick_loss, F.cross_entropy(place_logits, place_target)
+        logits = self.place_logits(image, language, pick, key, bins)
+        log_p = F.log_softmax(logits.flatten(1), dim=1).view_as(logits)
+        at_pixel = log_p[torch.arange(len(place)), :, place[:, 0], place[:, 1]]  # B x R
+        expert = at_pixel.gather(1, rotation[:, None])[:, 0]
+        if rotation_free is not None:
+            expert = torch.where(rotation_free, torch.logsumexp(at_pixel, dim=1), expert)
+        return pick_loss, -expert.mean()
 
     @torch.no_grad()
     def act(

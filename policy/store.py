@@ -17,6 +17,8 @@ Layout (``demos.zarr`` under the workspace's ``demos/``)::
         pick_pixel  (T, 2) int32              (row, column) of the pick
         place_pixel (T, 2) int32              (row, column) of the place
         place_yaw   (T,)   float32            yaw the picked object turns by (radians)
+        rotation_matters (T,) bool            whether the step's goal scores the yaw (when not,
+                                              the expert's yaw is arbitrary)
 
 Failed expert episodes are kept as attribute-only groups (``success`` false) so that a
 resumed run does not retry them.
@@ -34,7 +36,7 @@ import numpy as np
 import zarr
 from zarr.codecs import BloscCodec
 
-FORMAT = "simgen-demos/1"
+FORMAT = "simgen-demos/2"
 STORE_NAME = "demos.zarr"
 _ARRAY_NAMES = (
     "color",
@@ -44,6 +46,7 @@ _ARRAY_NAMES = (
     "pick_pixel",
     "place_pixel",
     "place_yaw",
+    "rotation_matters",
 )
 _COMPRESSOR = BloscCodec(cname="zstd", clevel=3, shuffle="bitshuffle")
 
@@ -80,6 +83,7 @@ class Episode:
     place_pixel: np.ndarray
     place_yaw: np.ndarray
     lang_goals: list[str]
+    rotation_matters: np.ndarray
 
     @property
     def steps(self) -> int:
@@ -221,7 +225,13 @@ class DemoStore:
 
 
 def _read(group: Any, name: str, index: Any) -> np.ndarray:
-    array = group[name]
+    try:
+        array = group[name]
+    except KeyError as exc:
+        raise ValueError(
+            f"Episode {group.path} has no '{name}' array: it was recorded by an older simgen "
+            f"(this one writes {FORMAT}). Record the demonstrations again with `simgen demos`."
+        ) from exc
     if not isinstance(array, zarr.Array):
         raise ValueError(f"{group.path}/{name} is not an array: is this a simgen demo store?")
     return np.asarray(array[index])

@@ -182,6 +182,7 @@ def train(
             batch.place.to(dev),
             batch.rotation.to(dev),
             cfg.train.sampled_rotations,
+            batch.rotation_free.to(dev),
         )
         optimizer.zero_grad(set_to_none=True)
         (pick_loss + place_loss).backward()

@@ -89,3 +89,23 @@ def test_sampled_softmax_scores_the_same_logits() -> None:
     sampled = model.place_logits(image, language, pick, keys, bins)
     for b in range(2):
         torch.testing.assert_close(sampled[b], full[b, bins[b]])
+
+
+def test_a_free_rotation_counts_every_angle_at_the_place_pixel() -> None:
+    """Where the goal ignores the rotation, any angle at the expert's pixel is right: the loss
+    is lower than (or equal to) the loss of the expert's one angle."""
+    cfg = tiny_config().model
+    torch.manual_seed(2)
+    model = Transporter(cfg)
+    image = torch.randn(2, cfg.in_channels, *cfg.image_shape)
+    language = torch.randn(2, cfg.language_dim)
+    pick = torch.tensor([[3, 4], [10, 20]])
+    place = torch.tensor([[5, 5], [6, 7]])
+    rotation = torch.tensor([1, 2])
+    _, fixed = model.losses(image, language, pick, place, rotation)
+    _, free = model.losses(image, language, pick, place, rotation, None, torch.tensor([True, True]))
+    _, none_free = model.losses(
+        image, language, pick, place, rotation, None, torch.tensor([False, False])
+    )
+    assert free < fixed
+    torch.testing.assert_close(none_free, fixed)

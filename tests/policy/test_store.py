@@ -23,6 +23,7 @@ def fake_episode(seed: int, steps: int = 2) -> Episode:
         place_pixel=rng.integers(0, 160, (steps, 2)).astype(np.int32),
         place_yaw=rng.random(steps, dtype=np.float32),
         lang_goals=[f"goal {i}" for i in range(steps)],
+        rotation_matters=np.arange(steps) % 2 == 0,
     )
 
 
