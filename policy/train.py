@@ -23,7 +23,8 @@ from policy.dataset import DemoDataset, collate
 from policy.model import Transporter
 from policy.store import DemoStore, store_path
 
-CHECKPOINT_FORMAT = "simgen-transporter/1"
+#: /2: the query network embeds the turned image (/1 turned its features).
+CHECKPOINT_FORMAT = "simgen-transporter/2"
 CHECKPOINT_NAME = "last.pt"
 
 
