@@ -119,6 +119,19 @@ def sample_bins(target: torch.Tensor, rotations: int, count: int) -> torch.Tenso
     return torch.cat([target[:, None], drawn], dim=1)
 
 
+def softmax_bins(
+    rotation: torch.Tensor, free: torch.Tensor, rotations: int, count: int
+) -> torch.Tensor:
+    """The ``count`` bins each sample's sampled place softmax scores (B x count).
+
+    A sample that scores its rotation gets the expert's bin first, then random others. A free
+    goal's (``free``) bins are all random: its recorded angle (always 0 for the bowl expert)
+    in every softmax was a preference the network learned and passed on to other tasks.
+    """
+    anywhere = torch.randint_like(rotation, rotations)
+    return sample_bins(torch.where(free, anywhere, rotation), rotations, count)
+
+
 class Transporter(nn.Module):
     """Pick and place heads over a C x H x W image, conditioned on a language embedding."""
 
@@ -222,10 +235,7 @@ class Transporter(nn.Module):
         )
         bins = None
         if sampled_rotations is not None and sampled_rotations < self.cfg.rotations:
-            anywhere = torch.randint_like(rotation, self.cfg.rotations)
-            bins = sample_bins(
-                torch.where(free, anywhere, rotation), self.cfg.rotations, sampled_rotations
-            )
+            bins = softmax_bins(rotation, free, self.cfg.rotations, sampled_rotations)
             rotation = torch.zeros_like(rotation)  # the expert's bin comes first
         logits = self.place_logits(image, language, pick, key, bins)
         log_p = F.log_softmax(logits.flatten(1), dim=1).view_as(logits)
