@@ -71,6 +71,9 @@ def main() -> int:
     parser.add_argument("--rate-episodes", type=int, default=6, help="0 skips the rate test")
     parser.add_argument("--workers", type=int, default=2, help="for the demonstrations")
     parser.add_argument("--run", default="bench")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="training seed (initialisation, samples)"
+    )
     args = parser.parse_args()
     results: dict[str, object] = {"tasks": TASKS, "cpus": os.cpu_count()}
     results["load_average_start"] = os.getloadavg()
@@ -89,7 +92,7 @@ def main() -> int:
     log(f"demonstrations ready ({len(recorded)} recorded now)")
 
     config = preset("small")
-    config = replace(config, train=replace(config.train, checkpoint_every=100))
+    config = replace(config, train=replace(config.train, checkpoint_every=100, seed=args.seed))
     train_request = TrainRequest(
         TASKS, args.demos, args.steps, config, args.run, max_minutes=args.max_minutes
     )
