@@ -6,7 +6,7 @@ from pathlib import Path
 from policy_fixtures import DEMOS, TASKS
 from typer.testing import CliRunner
 
-from graph.cli import app
+from simgen.cli import app
 
 runner = CliRunner()
 
