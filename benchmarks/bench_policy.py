@@ -66,7 +66,7 @@ def main() -> int:
     parser.add_argument("--workspace", type=Path, default=Path("simgen-data/bench-policy"))
     parser.add_argument("--demos", type=int, default=100)
     parser.add_argument("--episodes", type=int, default=50)
-    parser.add_argument("--steps", type=int, default=2000)
+    parser.add_argument("--steps", type=int, default=4000)
     parser.add_argument("--max-minutes", type=float, default=TARGET_MINUTES)
     parser.add_argument("--rate-episodes", type=int, default=6, help="0 skips the rate test")
     parser.add_argument("--workers", type=int, default=2, help="for the demonstrations")
