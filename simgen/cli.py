@@ -18,6 +18,7 @@ from bench import cli as bench_cli  # noqa: E402
 from graph import generate_cli  # noqa: E402
 from graph.validation import validate_file  # noqa: E402
 from memory import cli as memory_cli  # noqa: E402
+from policy import cli as policy_cli  # noqa: E402
 from reports import cli as reports_cli  # noqa: E402
 from simenv import cli as simenv_cli  # noqa: E402
 
@@ -34,6 +35,7 @@ memory_cli.DEPS.validator = lambda: validate_file
 app.add_typer(memory_cli.app, name="memory")
 app.add_typer(bench_cli.app, name="bench")
 reports_cli.register(app)
+app.add_typer(policy_cli.app)  # demos, train, eval
 
 
 if __name__ == "__main__":

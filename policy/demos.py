@@ -1,0 +1,296 @@
+"""Demonstrations: run each task's expert on a split's seeds and keep the successful episodes.
+
+Work is spread over a process pool (each worker owns one PyBullet world) or over Ray, and is
+resumable: episodes already in the store are kept, and a killed run loses at most the
+episodes in flight.
+
+Only registered seed tasks can be recorded. A generated task file is untrusted code, and the
+recorder runs the task's ``reset`` in its own process to render it; that is safe only once the
+sandbox sends the built scene back as data to replay (``resolve_task`` is the one place that
+will change when it does).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from policy.observation import action_to_pixels, top_down
+from policy.seeds import check_split, split_seeds
+from policy.store import DemoStore, Episode
+from simenv.constants import SUCCESS_THRESHOLD
+from simenv.environment import Environment
+from simenv.task import Task
+from simenv.tasks import UnknownTaskError, get_task
+from simenv.validation import reset_episode
+
+EXECUTORS = ("process", "ray")
+
+
+class UntrustedTaskError(ValueError):
+    """A task file was given where only registered tasks can be recorded (for now)."""
+
+
+@dataclass(frozen=True)
+class EpisodeOutcome:
+    """What recording one seed gave."""
+
+    task: str
+    split: str
+    seed: int
+    success: bool
+    reward: float
+    steps: int
+    bytes: int
+
+
+@dataclass(frozen=True)
+class DemoRequest:
+    """How many successful episodes of which tasks, on which split, and how."""
+
+    tasks: tuple[str, ...]
+    n: int
+    split: str = "train"
+    workers: int = 1
+    executor: str = "process"
+    #: Give up on a task after this many expert failures (a broken expert never ends).
+    max_failures: int = 50
+
+
+ProgressCallback = Callable[[EpisodeOutcome], None]
+
+
+def resolve_task(target: str) -> type[Task]:
+    """The task class of a registered task name; task files are refused, with the reason."""
+    if target.endswith(".py") or "/" in target or Path(target).exists():
+        raise UntrustedTaskError(
+            f"'{target}' is a task file. Generated task files are untrusted and demonstrations "
+            "render them in the recording process, so only registered seed tasks can be recorded "
+            "until the sandbox returns the built scene as data to replay. Use a registered task "
+            "name (see `simgen tasks list`)."
+        )
+    try:
+        return get_task(target).task_class
+    except UnknownTaskError as exc:
+        raise UntrustedTaskError(str(exc)) from exc
+
+
+def record_episode(env: Environment, task_name: str, seed: int, split: str) -> Episode | None:
+    """Run the expert on one seed, keeping the top-down view before every step.
+
+    Returns the episode when the expert succeeds, else None.
+    """
+    task = reset_episode(env, resolve_task(task_name), seed, split)
+    agent = task.oracle(env)
+    obs, _, _, info = env.step()  # the first observation (reset_episode keeps only the task)
+    steps: list[tuple[Any, Any, str, bool]] = []
+    total = 0.0
+    for _ in range(task.max_steps):
+        lang_goal = env.get_lang_goal()
+        action = agent.act(obs, info)
+        if action is None:
+            break
+        turns = bool(task.goals[0].rotations) if task.goals else True
+        steps.append((top_down(obs, env.agent_cams), action, lang_goal, turns))
+        obs, reward, done, info = env.step(action)
+        total += reward
+        if done:
+            break
+    if total <= SUCCESS_THRESHOLD or not steps:
+        return None
+    return _episode(task_name, split, seed, total, steps)
+
+
+def _episode(
+    task_name: str, split: str, seed: int, total: float, steps: list[tuple[Any, Any, str, bool]]
+) -> Episode:
+    pixels = [action_to_pixels(a) for _, a, _, _ in steps]
+
+    def pose(p: Any) -> list[float]:
+        return [*map(float, p[0]), *map(float, p[1])]
+
+    return Episode(
+        task=task_name,
+        split=split,
+        seed=seed,
+        reward=float(total),
+        color=np.stack([v.color for v, _, _, _ in steps]),
+        height=np.stack([v.height for v, _, _, _ in steps]),
+        pick_pose=np.array([pose(a["pose0"]) for _, a, _, _ in steps], dtype=np.float32),
+        place_pose=np.array([pose(a["pose1"]) for _, a, _, _ in steps], dtype=np.float32),
+        pick_pixel=np.array([p.pick for p in pixels], dtype=np.int32),
+        place_pixel=np.array([p.place for p in pixels], dtype=np.int32),
+        place_yaw=np.array([p.yaw for p in pixels], dtype=np.float32),
+        lang_goals=[g for _, _, g, _ in steps],
+        rotation_matters=np.array([t for _, _, _, t in steps], dtype=bool),
+    )
+
+
+# -- workers ---------------------------------------------------------------------------------
+
+_WORLD: Environment | None = None
+
+
+def _world() -> Environment:
+    """This process's rendering world, made on first use."""
+    global _WORLD
+    if _WORLD is None:
+        _WORLD = Environment(render=True)
+    return _WORLD
+
+
+def record_and_store(store_path: str, task_name: str, seed: int, split: str) -> EpisodeOutcome:
+    """Record one seed in this process's world and write the result to the store."""
+    store = DemoStore(Path(store_path))
+    episode = record_episode(_world(), task_name, seed, split)
+    if episode is None:
+        store.write_failure(task_name, split, seed, 0.0)
+        return EpisodeOutcome(task_name, split, seed, False, 0.0, 0, 0)
+    size = store.write(episode)
+    return EpisodeOutcome(task_name, split, seed, True, episode.reward, episode.steps, size)
+
+
+def close_world() -> None:
+    global _WORLD
+    if _WORLD is not None:
+        _WORLD.close()
+        _WORLD = None
+
+
+# -- scheduling ------------------------------------------------------------------------------
+
+
+class _Plan:
+    """Which seeds each task still needs, given what the store already holds."""
+
+    def __init__(self, store: DemoStore, request: DemoRequest) -> None:
+        self.request = request
+        self.successes: dict[str, int] = {}
+        self.failures: dict[str, int] = {}
+        self.in_flight: dict[str, int] = {t: 0 for t in request.tasks}
+        self._seeds: dict[str, Iterator[int]] = {}
+        for task in request.tasks:
+            store.prepare(task, request.split)
+            store.remove_unfinished(task, request.split)
+            done = store.episodes(task, request.split, include_failed=True)
+            self.successes[task] = sum(r.success for r in done)
+            self.failures[task] = sum(not r.success for r in done)
+            known = {r.seed for r in done}
+            seeds = split_seeds(request.split)
+            self._seeds[task] = (s for s in seeds if s not in known)
+
+    def needed(self, task: str) -> int:
+        return self.request.n - self.successes[task] - self.in_flight[task]
+
+    def next_job(self) -> tuple[str, int] | None:
+        """The task most in need and its next seed, or None when nothing more is needed."""
+        open_tasks = [
+            t
+            for t in self.request.tasks
+            if self.needed(t) > 0 and self.failures[t] < self.request.max_failures
+        ]
+        if not open_tasks:
+            return None
+        task = max(open_tasks, key=self.needed)
+        self.in_flight[task] += 1
+        return task, next(self._seeds[task])
+
+    def finish(self, outcome: EpisodeOutcome) -> None:
+        self.in_flight[outcome.task] -= 1
+        if outcome.success:
+            self.successes[outcome.task] += 1
+        else:
+            self.failures[outcome.task] += 1
+
+
+def record_demos(
+    workspace: Path, request: DemoRequest, on_episode: ProgressCallback | None = None
+) -> list[EpisodeOutcome]:
+    """Record until each task has ``n`` successful episodes in the split; returns this run's
+    outcomes. Raises ``UntrustedTaskError`` for task files and unknown names before starting."""
+    check_split(request.split)
+    if request.executor not in EXECUTORS:
+        raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}; got {request.executor}")
+    if request.workers < 1 or request.n < 0:
+        raise ValueError("workers must be at least 1 and n non-negative.")
+    for task in request.tasks:
+        resolve_task(task)
+    store = DemoStore(Path(workspace) / "demos" / "demos.zarr")
+    plan = _Plan(store, request)
+    run = _run_ray if request.executor == "ray" else _run_pool
+    outcomes: list[EpisodeOutcome] = []
+    for outcome in run(str(store.path), plan):
+        outcomes.append(outcome)
+        if on_episode is not None:
+            on_episode(outcome)
+    return outcomes
+
+
+def _run_pool(store_path: str, plan: _Plan) -> Iterator[EpisodeOutcome]:
+    split, workers = plan.request.split, plan.request.workers
+    if workers == 1:
+        try:
+            while (job := plan.next_job()) is not None:
+                outcome = record_and_store(store_path, job[0], job[1], split)
+                plan.finish(outcome)
+                yield outcome
+        finally:
+            close_world()
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: set[Future[EpisodeOutcome]] = set()
+        while True:
+            while len(pending) < workers and (job := plan.next_job()) is not None:
+                pending.add(pool.submit(record_and_store, store_path, job[0], job[1], split))
+            if not pending:
+                return
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                outcome = future.result()
+                plan.finish(outcome)
+                yield outcome
+
+
+def _run_ray(store_path: str, plan: _Plan) -> Iterator[EpisodeOutcome]:
+    """Ray actors, one world each; the store must be on a file system every node shares."""
+    try:
+        import ray
+    except ImportError as exc:
+        raise RuntimeError(
+            "--executor ray needs the optional 'ray' extra: pip install 'simgen[ray]'."
+        ) from exc
+    if not ray.is_initialized():
+        ray.init(include_dashboard=False, log_to_driver=False, configure_logging=False)
+    recorder: Any = ray.remote(num_cpus=1)(_RayRecorder)
+    actors: list[Any] = [recorder.remote() for _ in range(plan.request.workers)]
+    idle = list(actors)
+    running: dict[Any, Any] = {}
+    split = plan.request.split
+    while True:
+        while idle and (job := plan.next_job()) is not None:
+            actor = idle.pop()
+            running[actor.record.remote(store_path, job[0], job[1], split)] = actor
+        if not running:
+            break
+        done, _ = ray.wait(list(running), num_returns=1)
+        for ref in done:
+            idle.append(running.pop(ref))
+            outcome = ray.get(ref)
+            plan.finish(outcome)
+            yield outcome
+    for actor in actors:
+        ray.kill(actor)
+
+
+class _RayRecorder:
+    """A Ray actor holding one rendering world."""
+
+    def record(self, store_path: str, task_name: str, seed: int, split: str) -> EpisodeOutcome:
+        return record_and_store(store_path, task_name, seed, split)
