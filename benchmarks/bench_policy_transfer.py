@@ -10,8 +10,9 @@ What it runs, in one workspace (default ``simgen-data/bench-policy-transfer``):
 
 It prints the table (success rate and mean reward per model and task) and writes it as JSON;
 there is no pass/fail target (exit 0 unless something breaks). In GenSim the extra tasks are
-LLM-generated; here they must be registered task names, because demonstrations of generated
-task files wait for the sandbox to return built scenes as data (see ``policy/demos.py``).
+LLM-generated: give generated task files with ``--extra simgen-data/tasks/a.py,...`` (their
+code runs in the sandbox only; the recorder replays each seed's scene record). The default
+extra tasks are registered seed tasks, so that the benchmark runs on a fresh clone.
 
 Run: ``nice -n 10 .venv/bin/python benchmarks/bench_policy_transfer.py [--minutes 30]``.
 """
@@ -27,6 +28,7 @@ from policy.agent import TransporterPolicy
 from policy.config import preset
 from policy.demos import DemoRequest, record_demos
 from policy.evaluate import EvalReport, evaluate
+from policy.tasks import resolve_task
 from policy.train import TrainRequest, load_model, train
 
 BASE = ("put-block-in-bowl", "block-insertion")
@@ -66,9 +68,10 @@ def main() -> int:
     if set(names(args.held_out)) & set(base + extra):
         parser.error("held-out tasks must not be among the training tasks")
     record_demos(args.workspace, DemoRequest(base + extra, args.demos, "train", args.workers))
+    stored = tuple(resolve_task(t).name for t in extra)  # a task file's demos go by its name
     reports = {
         "base": train_and_evaluate(args.workspace, base, "transfer-base", args),
-        "base+extra": train_and_evaluate(args.workspace, base + extra, "transfer-extra", args),
+        "base+extra": train_and_evaluate(args.workspace, base + stored, "transfer-extra", args),
     }
     table = {
         model: {t.task: [t.success_rate, round(t.mean_reward, 4)] for t in report.tasks}

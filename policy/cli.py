@@ -56,7 +56,12 @@ def _progress(description: str, total: int, enabled: bool) -> Progress:
 
 @app.command("demos")
 def demos_command(
-    tasks: Annotated[list[str], typer.Argument(help="Registered task names.")],
+    tasks: Annotated[
+        list[str],
+        typer.Argument(
+            help="Registered task names or generated task files (.py, replayed from the sandbox)."
+        ),
+    ],
     n: Annotated[int, typer.Option("--n", min=1, help="Successful episodes per task.")] = 100,
     split: Annotated[str, typer.Option(help="train, val or test (distinct seeds).")] = "train",
     workers: Annotated[int, typer.Option(min=1, help="Episodes recorded at once.")] = 1,
@@ -65,7 +70,8 @@ def demos_command(
     as_json: AsJson = False,
 ) -> None:
     """Record expert demonstrations (resumable: stored episodes are kept)."""
-    from policy.demos import DemoRequest, UntrustedTaskError, record_demos
+    from policy.demos import DemoRequest, record_demos
+    from policy.tasks import TaskTargetError
 
     request = DemoRequest(tuple(tasks), n, _split(split), workers, executor)
     with _progress("recording", n * len(tasks), not as_json) as bar:
@@ -77,7 +83,7 @@ def demos_command(
 
         try:
             outcomes = record_demos(workspace, request, on_episode=advance)
-        except (UntrustedTaskError, ValueError, RuntimeError) as exc:
+        except (TaskTargetError, ValueError, RuntimeError) as exc:
             raise _fail(str(exc)) from exc
     from policy.store import DemoStore, store_path
 
@@ -157,8 +163,8 @@ def eval_command(
 ) -> None:
     """Success rate and mean reward per task, with a table, a JSON file and a plot."""
     from policy.agent import TransporterPolicy
-    from policy.demos import UntrustedTaskError
     from policy.evaluate import evaluate, write_report
+    from policy.tasks import TaskTargetError
     from policy.train import load_model
 
     names = _task_list(tasks)
@@ -176,7 +182,7 @@ def eval_command(
                 _split(split),
                 on_episode=lambda _: bar.advance(job),
             )
-        except (UntrustedTaskError, ValueError) as exc:
+        except (TaskTargetError, ValueError) as exc:
             raise _fail(str(exc)) from exc
     report = replace(report, checkpoint=str(checkpoint))
     stem = f"eval-{checkpoint.parent.name}-{split}"

@@ -4,10 +4,8 @@ Work is spread over a process pool (each worker owns one PyBullet world) or over
 resumable: episodes already in the store are kept, and a killed run loses at most the
 episodes in flight.
 
-Only registered seed tasks can be recorded. A generated task file is untrusted code, and the
-recorder runs the task's ``reset`` in its own process to render it; that is safe only once the
-sandbox sends the built scene back as data to replay (``resolve_task`` is the one place that
-will change when it does).
+Tasks are registered names or generated task files. A file's code never runs here: the sandbox
+builds each seed's scene and this process replays the scene record (``policy.tasks``).
 """
 
 from __future__ import annotations
@@ -24,17 +22,11 @@ import numpy as np
 from policy.observation import action_to_pixels, top_down
 from policy.seeds import check_split, split_seeds
 from policy.store import DemoStore, Episode
+from policy.tasks import SceneNotBuilt, resolve_task, start_episode
 from simenv.constants import SUCCESS_THRESHOLD
 from simenv.environment import Environment
-from simenv.task import Task
-from simenv.tasks import UnknownTaskError, get_task
-from simenv.validation import reset_episode
 
 EXECUTORS = ("process", "ray")
-
-
-class UntrustedTaskError(ValueError):
-    """A task file was given where only registered tasks can be recorded (for now)."""
 
 
 @dataclass(frozen=True)
@@ -66,27 +58,17 @@ class DemoRequest:
 ProgressCallback = Callable[[EpisodeOutcome], None]
 
 
-def resolve_task(target: str) -> type[Task]:
-    """The task class of a registered task name; task files are refused, with the reason."""
-    if target.endswith(".py") or "/" in target or Path(target).exists():
-        raise UntrustedTaskError(
-            f"'{target}' is a task file. Generated task files are untrusted and demonstrations "
-            "render them in the recording process, so only registered seed tasks can be recorded "
-            "until the sandbox returns the built scene as data to replay. Use a registered task "
-            "name (see `simgen tasks list`)."
-        )
-    try:
-        return get_task(target).task_class
-    except UnknownTaskError as exc:
-        raise UntrustedTaskError(str(exc)) from exc
-
-
 def record_episode(env: Environment, task_name: str, seed: int, split: str) -> Episode | None:
-    """Run the expert on one seed, keeping the top-down view before every step.
+    """Run the expert on one seed of a registered task or a task file (replayed from the
+    sandbox's scene record), keeping the top-down view before every step.
 
     Returns the episode when the expert succeeds, else None.
     """
-    task = reset_episode(env, resolve_task(task_name), seed, split)
+    target = resolve_task(task_name)
+    try:
+        task = start_episode(env, target, seed, split)
+    except SceneNotBuilt:
+        return None  # a generated task whose scene did not build on this seed: a failed seed
     agent = task.oracle(env)
     obs, _, _, info = env.step()  # the first observation (reset_episode keeps only the task)
     steps: list[tuple[Any, Any, str, bool]] = []
@@ -104,7 +86,7 @@ def record_episode(env: Environment, task_name: str, seed: int, split: str) -> E
             break
     if total <= SUCCESS_THRESHOLD or not steps:
         return None
-    return _episode(task_name, split, seed, total, steps)
+    return _episode(target.name, split, seed, total, steps)
 
 
 def _episode(
@@ -150,7 +132,7 @@ def record_and_store(store_path: str, task_name: str, seed: int, split: str) -> 
     store = DemoStore(Path(store_path))
     episode = record_episode(_world(), task_name, seed, split)
     if episode is None:
-        store.write_failure(task_name, split, seed, 0.0)
+        store.write_failure(resolve_task(task_name).name, split, seed, 0.0)
         return EpisodeOutcome(task_name, split, seed, False, 0.0, 0, 0)
     size = store.write(episode)
     return EpisodeOutcome(task_name, split, seed, True, episode.reward, episode.steps, size)
@@ -176,9 +158,10 @@ class _Plan:
         self.in_flight: dict[str, int] = {t: 0 for t in request.tasks}
         self._seeds: dict[str, Iterator[int]] = {}
         for task in request.tasks:
-            store.prepare(task, request.split)
-            store.remove_unfinished(task, request.split)
-            done = store.episodes(task, request.split, include_failed=True)
+            name = resolve_task(task).name  # what the store files episodes under
+            store.prepare(name, request.split)
+            store.remove_unfinished(name, request.split)
+            done = store.episodes(name, request.split, include_failed=True)
             self.successes[task] = sum(r.success for r in done)
             self.failures[task] = sum(not r.success for r in done)
             known = {r.seed for r in done}
@@ -213,7 +196,7 @@ def record_demos(
     workspace: Path, request: DemoRequest, on_episode: ProgressCallback | None = None
 ) -> list[EpisodeOutcome]:
     """Record until each task has ``n`` successful episodes in the split; returns this run's
-    outcomes. Raises ``UntrustedTaskError`` for task files and unknown names before starting."""
+    outcomes. Raises ``TaskTargetError`` for unknown names and missing files before starting."""
     check_split(request.split)
     if request.executor not in EXECUTORS:
         raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}; got {request.executor}")

@@ -9,11 +9,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from policy.agent import Policy
-from policy.demos import resolve_task
 from policy.seeds import check_split, seed_of
+from policy.tasks import SceneNotBuilt, resolve_task, start_episode
 from simenv.constants import SUCCESS_THRESHOLD
 from simenv.environment import Environment
-from simenv.validation import reset_episode
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,10 @@ def rollout(
     env: Environment, policy: Policy, task_name: str, seed: int, split: str
 ) -> EpisodeScore:
     """One episode: the policy acts until the task is done or out of steps."""
-    task = reset_episode(env, resolve_task(task_name), seed, split)
+    try:
+        task = start_episode(env, resolve_task(task_name), seed, split)
+    except SceneNotBuilt:
+        return EpisodeScore(task_name, seed, 0.0, 0)  # a generated task that did not build
     policy.begin(env, task)
     obs, _, _, info = env.step()
     total, steps = 0.0, 0

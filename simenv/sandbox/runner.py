@@ -113,17 +113,60 @@ def run_isolated(
     boundary holds on its own against code the static check would have refused.
     """
     settings = settings or ValidationSettings()
+    start = time.perf_counter()
+    result, found, path = _prepare(target, settings, on_stage, static_check)
+    if path is None:
+        return _finish(result, settings, start)
+    report = result.report
+    report.isolation = list(found.layers)
+    with Judge(report, settings, on_stage) as judging:
+        _contain(result, found, path, settings, on_stage, judging.add)
+    if _built_every_scene(result, settings):
+        result.report = judging.verdict()
+    else:
+        _fail_sandboxed(result, path, settings)
+    return _finish(result, settings, start)
+
+
+def record_scenes(
+    target: str | Path,
+    settings: ValidationSettings | None = None,
+    *,
+    on_stage: StageCallback = _no_stage,
+) -> SandboxResult:
+    """Only the sandboxed half: the checked scene records of ``settings.seeds``, not judged.
+
+    Demonstrations and renders of generated tasks replay these records in a world of their
+    own; this opens none, so it may be called while an ``Environment`` is open here. The
+    report says how building failed, if it did (its verdict fields stay unset otherwise).
+    """
+    settings = settings or ValidationSettings()
+    start = time.perf_counter()
+    result, found, path = _prepare(target, settings, on_stage, static_check=True)
+    if path is None:
+        return _finish(result, settings, start)
+    result.report.isolation = list(found.layers)
+    _contain(result, found, path, settings, on_stage, lambda record: None)
+    if not _built_every_scene(result, settings):
+        _fail_sandboxed(result, path, settings)
+    return _finish(result, settings, start)
+
+
+def _prepare(
+    target: str | Path, settings: ValidationSettings, on_stage: StageCallback, static_check: bool
+) -> tuple[SandboxResult, Containment, Path | None]:
+    """The checks before a sandbox starts: isolation, the target, the parse and static check.
+    The path is None when one failed (the result's report says which)."""
     found = probe()
     if settings.require_isolation and found.missing:
         raise IsolationUnavailable(found.describe_missing())
-    start = time.perf_counter()
     report = new_report(target, settings)
     result = SandboxResult(report)
     try:
         path = resolve_target(target).resolve()
     except (FileNotFoundError, KeyError) as exc:
         fail(report, StageFailure(Stage.PARSE, str(exc)))
-        return _finish(result, settings, start)
+        return result, found, None
     report.task_name = module_name_to_task_name(path.stem)
     try:
         on_stage(Stage.PARSE, None)
@@ -133,23 +176,30 @@ def run_isolated(
             raise StageFailure(Stage.PARSE, static_checks.format_violations(path, violations))
     except StageFailure as failure:
         fail(report, failure)
-        return _finish(result, settings, start)
-    report.isolation = list(found.layers)
-    with Judge(report, settings, on_stage) as judging:
-        _contain(result, found, path, settings, on_stage, judging.add)
-    if result.failure is not None:
-        fail(report, _relabel(result.failure, result.task_path, path))
-        if "MemoryError" in (report.error or ""):
-            report.error = (
-                f"{(report.error or '').rstrip(': .')}: the task exceeded the "
-                f"{settings.describe_memory()} memory limit of the sandbox. Allocate less (no "
-                "huge lists or arrays; objects and goals take little memory)."
-            )
-    elif len(result.records) == settings.episodes and not result.timed_out:
-        result.report = judging.verdict()
-    else:
+        return result, found, None
+    return result, found, path
+
+
+def _built_every_scene(result: SandboxResult, settings: ValidationSettings) -> bool:
+    return (
+        result.failure is None and len(result.records) == settings.episodes and not result.timed_out
+    )
+
+
+def _fail_sandboxed(result: SandboxResult, path: Path, settings: ValidationSettings) -> None:
+    """Fail the report with what went wrong in the sandbox (an error it reported, or how it
+    ended: killed, timed out, too much output, too few scenes)."""
+    report = result.report
+    if result.failure is None:
         fail(report, _explain(result, settings))
-    return _finish(result, settings, start)
+        return
+    fail(report, _relabel(result.failure, result.task_path, path))
+    if "MemoryError" in (report.error or ""):
+        report.error = (
+            f"{(report.error or '').rstrip(': .')}: the task exceeded the "
+            f"{settings.describe_memory()} memory limit of the sandbox. Allocate less (no "
+            "huge lists or arrays; objects and goals take little memory)."
+        )
 
 
 def _finish(result: SandboxResult, settings: ValidationSettings, start: float) -> SandboxResult:

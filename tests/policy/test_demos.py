@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from policy_fixtures import DEMOS, TASKS
 
-from policy.demos import DemoRequest, UntrustedTaskError, record_demos, record_episode
+from policy.demos import DemoRequest, record_demos, record_episode
 from policy.observation import action_to_pixels
 from policy.store import DemoStore, store_path
+from policy.tasks import TaskTargetError
 from simenv.environment import Environment
+from simenv.tasks import get_task
 
 
 @pytest.mark.parametrize("task", TASKS)
@@ -55,12 +59,36 @@ def test_a_resumed_run_keeps_stored_episodes(demo_workspace: Path) -> None:
 
 
 @pytest.mark.parametrize("target", ["generated_task.py", "tasks/my_task.py", "no-such-task"])
-def test_task_files_and_unknown_names_are_refused(tmp_path: Path, target: str) -> None:
-    with pytest.raises(UntrustedTaskError) as info:
+def test_missing_files_and_unknown_names_are_refused(tmp_path: Path, target: str) -> None:
+    with pytest.raises(TaskTargetError) as info:
         record_demos(tmp_path, DemoRequest((target,), 1))
     message = str(info.value)
-    assert "registered" in message.lower() or "Unknown task" in message
+    assert "does not exist" in message or "Unknown task" in message
     assert not (tmp_path / "demos").exists()
+
+
+@pytest.mark.integration
+def test_a_generated_task_file_is_recorded_from_its_sandboxed_scene(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A task file's code runs in the sandbox only: importing it in this (the recording)
+    process fails the test, so the episode can only come from the replayed scene record."""
+    path = tmp_path / "bowl_generated.py"
+    path.write_text(get_task("put-block-in-bowl").path.read_text())
+    spec_from_file = importlib.util.spec_from_file_location
+
+    def refuse_the_task_file(name: str, location: Any = None, **kwargs: Any) -> Any:
+        assert Path(str(location)).resolve() != path.resolve(), "task code ran in the recorder"
+        return spec_from_file(name, location, **kwargs)
+
+    monkeypatch.setattr(importlib.util, "spec_from_file_location", refuse_the_task_file)
+    outcomes = record_demos(tmp_path / "ws", DemoRequest((str(path),), 1))
+    assert [o.success for o in outcomes] == [True]
+    store = DemoStore(store_path(tmp_path / "ws"))
+    (ref,) = store.episodes("bowl-generated", "train")
+    episode = store.read(ref)
+    assert episode.task == "bowl-generated" and episode.reward > 0.99
+    assert "bowl" in episode.lang_goals[0]
 
 
 def test_action_pixels_follow_the_task_api() -> None:
