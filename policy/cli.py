@@ -105,7 +105,12 @@ def demos_command(
 
 @app.command("train")
 def train_command(
-    tasks: Annotated[str, typer.Option(help="Comma-separated task names.")],
+    tasks: Annotated[
+        str,
+        typer.Option(
+            help="Comma-separated names of recorded tasks (a task file's demos go by its task name)."
+        ),
+    ],
     demos: Annotated[int, typer.Option(min=1, help="Demonstrations per task.")] = 100,
     steps: Annotated[int, typer.Option(min=1, help="Training steps (batches).")] = 1000,
     config: Annotated[str, typer.Option(help="'small' (CPU) or 'full' (GPU).")] = "small",
@@ -155,7 +160,12 @@ def train_command(
 @app.command("eval")
 def eval_command(
     checkpoint: Annotated[Path, typer.Option(help="A checkpoint from `simgen train`.")],
-    tasks: Annotated[str, typer.Option(help="Comma-separated task names.")],
+    tasks: Annotated[
+        str,
+        typer.Option(
+            help="Comma-separated registered task names or task files (replayed from the sandbox)."
+        ),
+    ],
     episodes: Annotated[int, typer.Option(min=1, help="Episodes per task.")] = 50,
     split: Annotated[str, typer.Option(help="train, val or test.")] = "test",
     workspace: Workspace = Path("simgen-data"),
