@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from openai_server import ScriptedServer
 from PIL import Image
-from scripted import ACCEPT, BROKEN_ASSET, DIAGNOSIS, PROPOSAL, fenced, task_code
+from scripted import repairing_model
 from typer.testing import CliRunner
 
 from bench.output import CHARTS
@@ -25,17 +25,7 @@ pytestmark = pytest.mark.integration
 
 
 def answer(model: str, prompt: str) -> str:
-    if "You design tabletop manipulation tasks" in prompt:
-        return PROPOSAL
-    if "You write robot manipulation tasks" in prompt:
-        fixed = "Your previous draft failed validation" in prompt and BROKEN_ASSET in prompt
-        good = model == "steady" or fixed
-        return fenced("python", task_code() if good else task_code(BROKEN_ASSET))
-    if "failed validation and tell its author" in prompt:
-        return DIAGNOSIS
-    if "You review robot manipulation tasks" in prompt:
-        return ACCEPT
-    raise AssertionError(f"unexpected prompt: {prompt[:300]}")
+    return repairing_model(prompt, right_first_time=model == "steady")
 
 
 def test_two_models_with_and_without_repairs(

@@ -113,3 +113,21 @@ BROKEN_ASSET = "bowl/bowls.urdf"
 ACCEPT = fenced("json", '{"reasons": "A sensible task.", "add_to_the_task_list": "True"}')
 REJECT = fenced("json", '{"reasons": "Too easy.", "add_to_the_task_list": "False"}')
 DIAGNOSIS = "The asset path bowl/bowls.urdf does not exist; use bowl/bowl.urdf."
+
+
+def repairing_model(prompt: str, *, right_first_time: bool = False) -> str:
+    """A scripted model for the whole loop, told apart by each role's prompt: it proposes
+    PROPOSAL, diagnoses, and accepts; its coder names a missing asset until the validator's
+    error (which names that asset) reaches its prompt, then writes the working task. With
+    ``right_first_time`` its coder writes the working task at once."""
+    if "You design tabletop manipulation tasks" in prompt:
+        return PROPOSAL
+    if "You write robot manipulation tasks" in prompt:
+        fixed = "Your previous draft failed validation" in prompt and BROKEN_ASSET in prompt
+        good = right_first_time or fixed
+        return fenced("python", task_code() if good else task_code(BROKEN_ASSET))
+    if "failed validation and tell its author" in prompt:
+        return DIAGNOSIS
+    if "You review robot manipulation tasks" in prompt:
+        return ACCEPT
+    raise AssertionError(f"unexpected prompt: {prompt[:300]}")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from openai_server import ScriptedServer
-from scripted import ACCEPT, BROKEN_ASSET, DIAGNOSIS, PROPOSAL, fenced, task_code
+from scripted import repairing_model
 from typer.testing import CliRunner
 
 from agents.models import ModelConfigError
@@ -22,24 +22,11 @@ from simgen.cli import app
 pytestmark = pytest.mark.integration
 
 
-def answer(prompt: str) -> str:
-    if "You design tabletop manipulation tasks" in prompt:
-        return PROPOSAL
-    if "You write robot manipulation tasks" in prompt:
-        failed = "Your previous draft failed validation" in prompt and BROKEN_ASSET in prompt
-        return fenced("python", task_code() if failed else task_code(BROKEN_ASSET))
-    if "failed validation and tell its author" in prompt:
-        return DIAGNOSIS
-    if "You review robot manipulation tasks" in prompt:
-        return ACCEPT
-    raise AssertionError(f"unexpected prompt: {prompt[:300]}")
-
-
 def test_cli_generate_against_a_loopback_server(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-local-test")
-    with ScriptedServer(answer) as server:
+    with ScriptedServer(repairing_model) as server:
         result = CliRunner().invoke(
             app,
             [

@@ -19,7 +19,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parents[1] / "graph"))
 
 from openai_server import ScriptedServer  # noqa: E402
-from scripted import ACCEPT, BROKEN_ASSET, DIAGNOSIS, PROPOSAL, fenced, task_code  # noqa: E402
+from scripted import repairing_model  # noqa: E402
 
 from graph.context import Context  # noqa: E402
 from graph.resources import clear_resources  # noqa: E402
@@ -27,19 +27,6 @@ from graph.run import run  # noqa: E402
 from graph.validation import shutdown_pools  # noqa: E402
 
 ARTIFACTS = Path(__file__).parents[2] / "artifacts"
-
-
-def answer(prompt: str) -> str:
-    if "You design tabletop manipulation tasks" in prompt:
-        return PROPOSAL
-    if "You write robot manipulation tasks" in prompt:
-        failed = "Your previous draft failed validation" in prompt and BROKEN_ASSET in prompt
-        return fenced("python", task_code() if failed else task_code(BROKEN_ASSET))
-    if "failed validation and tell its author" in prompt:
-        return DIAGNOSIS
-    if "You review robot manipulation tasks" in prompt:
-        return ACCEPT
-    raise AssertionError(f"unexpected prompt: {prompt[:300]}")
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +38,7 @@ def scripted_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
     monkeypatch.setenv("OPENAI_API_KEY", "sk-local-test")
     clear_resources()
     try:
-        with ScriptedServer(answer) as server:
+        with ScriptedServer(repairing_model) as server:
             context = Context(
                 workspace=str(workspace),
                 model="openai:scripted",
