@@ -345,7 +345,8 @@ def _wait_exited(pid: int, timeout: float) -> None:
                 fields = stat.read()
         except OSError:
             return
-        if fields[fields.rindex(b")") + 2 : fields.rindex(b")") + 3] in (b"Z", b"X"):
+        state = fields[fields.rindex(b")") + 2 :][:1]  # the field after "(comm)"
+        if state in (b"Z", b"X"):
             return
         time.sleep(0.005)
 
