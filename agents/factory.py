@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from agents.critics.registry import GRAPH_CRITICS, make_critic
+from agents.critics.registry import DEFAULT_CRITICS, GRAPH_CRITICS, make_critic
 from agents.llm.agents import LLMCoder, LLMCritic, LLMProposer, LLMReflector
 from agents.models import ChatCaller, LLMSettings, ModelFactory, make_chat_model, preflight
 from agents.offline.coder import OfflineCoder
@@ -25,8 +25,27 @@ class AgentSettings:
     coder_model: str | None = None
     critic_model: str | None = None
     reflection_model: str | None = None
-    critics: tuple[str, ...] = ("novelty", "assets")
+    critics: tuple[str, ...] = DEFAULT_CRITICS
     llm: LLMSettings = field(default_factory=LLMSettings)
+
+    def __post_init__(self) -> None:
+        if "llm" in self.critics and not self.model_for("critic"):
+            raise ValueError(
+                "The 'llm' critic needs a model: pass --critic-model or --model, or drop "
+                "--critic llm."
+            )
+        if self.critic_model and "llm" not in self.critics:
+            raise ValueError(
+                f"--critic-model {self.critic_model} is set, but the critics asked for "
+                f"({', '.join(self.critics) or 'none'}) do not include 'llm', so that model "
+                "would judge nothing: add --critic llm, or drop --critic-model."
+            )
+
+    def roles(self) -> tuple[str, ...]:
+        """The roles this run plays. The critic role is played only when the 'llm' critic is
+        asked for: a model set for every role (``--model``) adds no critic of its own, so an
+        LLM run is judged by exactly the critics an offline run is."""
+        return tuple(r for r in ROLES if r != "critic" or "llm" in self.critics)
 
     def model_for(self, role: str) -> str | None:
         """The role's own model, else the shared one, else None (offline)."""
@@ -34,7 +53,8 @@ class AgentSettings:
         return own or self.model
 
     def models(self) -> list[str]:
-        return sorted({m for role in ROLES if (m := self.model_for(role))})
+        """The models the run calls (checked before any work, priced for ``--max-cost``)."""
+        return sorted({m for role in self.roles() if (m := self.model_for(role))})
 
 
 @dataclass
@@ -48,6 +68,12 @@ class AgentSet:
     human_critic: bool = False
     models: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def critic_names(self) -> list[str]:
+        """The names of the critics that judge, in order, the person last (run summaries and
+        benchmark rows record them, so two runs can be checked to be judged alike)."""
+        return [c.name for c in self.critics] + (["human"] if self.human_critic else [])
+
 
 def build_agents(
     settings: AgentSettings, model_factory: ModelFactory = make_chat_model, check: bool = True
@@ -57,19 +83,12 @@ def build_agents(
     if check and model_factory is make_chat_model:
         preflight(settings.models(), settings.llm)
     callers: dict[str, ChatCaller] = {}
-    for role in ROLES:
+    for role in settings.roles():
         model = settings.model_for(role)
         if model:
             callers[role] = ChatCaller(model_factory(model, settings.llm), model, settings.llm)
     critics: list[Critic] = [make_critic(n) for n in settings.critics if n not in GRAPH_CRITICS]
     if "llm" in settings.critics:
-        if "critic" not in callers:
-            raise ValueError(
-                "The 'llm' critic needs a model: pass --critic-model or --model, or drop "
-                "--critic llm."
-            )
-        critics.append(LLMCritic(callers["critic"]))
-    elif "critic" in callers:
         critics.append(LLMCritic(callers["critic"]))
     return AgentSet(
         proposer=LLMProposer(callers["proposer"]) if "proposer" in callers else OfflineProposer(),

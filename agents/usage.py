@@ -1,13 +1,14 @@
 """Token use and cost: read from each response's ``usage_metadata``, summed per role and task.
 
-Prices live in one data file, ``prices.json`` beside this module; a model that is not listed
-is counted in tokens with no cost.
+Prices live in one data file, ``prices.json`` beside this module. A model that is not listed
+is counted in tokens and its cost is None ("unpriced"): unknown, not free, so a sum that
+includes it is unknown too, and charts and tables say so instead of showing it as the cheapest.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -24,7 +25,8 @@ class Usage(BaseModel):
     input_tokens: int = 0
     output_tokens: int = 0
     total_tokens: int = 0
-    cost_usd: float = 0.0
+    #: US dollars; None when a call's model has no price in ``prices.json`` (unknown).
+    cost_usd: float | None = 0.0
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(
@@ -32,8 +34,19 @@ class Usage(BaseModel):
             input_tokens=self.input_tokens + other.input_tokens,
             output_tokens=self.output_tokens + other.output_tokens,
             total_tokens=self.total_tokens + other.total_tokens,
-            cost_usd=round(self.cost_usd + other.cost_usd, 8),
+            cost_usd=add_costs(self.cost_usd, other.cost_usd),
         )
+
+
+def add_costs(left: float | None, right: float | None) -> float | None:
+    """The sum of two costs; unknown (None) when either is: a sum that skipped an unpriced
+    call would understate what was spent."""
+    return None if left is None or right is None else round(left + right, 8)
+
+
+def format_cost(cost: float | None, digits: int = 4) -> str:
+    """A cost as tables and pages print it: ``$0.0123``, or ``unpriced`` when unknown."""
+    return "unpriced" if cost is None else f"${cost:.{digits}f}"
 
 
 @cache
@@ -54,14 +67,20 @@ def model_price(model: str) -> dict[str, float] | None:
     return table[family] if family else None
 
 
+def unpriced_models(models: Iterable[str]) -> list[str]:
+    """The models without a price (their cost would be None), in the order given."""
+    return [m for m in models if model_price(m) is None]
+
+
 def usage_from_response(message: Any, model: str) -> Usage:
-    """The usage of one chat response (zero tokens when the server reported none)."""
+    """The usage of one chat response (zero tokens when the server reported none; cost None
+    when the model has no price)."""
     meta = getattr(message, "usage_metadata", None) or {}
     inp = int(meta.get("input_tokens", 0) or 0)
     out = int(meta.get("output_tokens", 0) or 0)
     total = int(meta.get("total_tokens", 0) or (inp + out))
     price = model_price(model)
-    cost = 0.0 if price is None else (inp * price["input"] + out * price["output"]) / 1e6
+    cost = None if price is None else (inp * price["input"] + out * price["output"]) / 1e6
     return Usage(calls=1, input_tokens=inp, output_tokens=out, total_tokens=total, cost_usd=cost)
 
 

@@ -1,4 +1,5 @@
-"""``simgen bench``: benchmarks of the generation system (``simgen bench llm``)."""
+"""``simgen bench``: benchmarks of the generation system (``simgen bench llm``) and of what it
+is for, policies that generalise (``simgen bench policy``)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,36 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
+from agents.critics.registry import DEFAULT_CRITICS
 from agents.models import ModelConfigError
 from bench.llm import LLMBenchConfig, read_targets, run_benchmark
+from bench.metrics import COST_FIGURES
 from bench.output import write_results
+from bench.policy_config import (
+    BASE_TASKS,
+    HELD_OUT_TASKS,
+    BenchEvent,
+    PolicyBenchConfig,
+    PolicyBenchError,
+    config_fields,
+)
 from graph.generate_cli import describe_event
 
-app = typer.Typer(help="Benchmarks: compare language models on task generation.")
+app = typer.Typer(
+    help="Benchmarks: compare language models on task generation (llm); measure whether "
+    "generated tasks help a policy on held-out tasks (policy)."
+)
 
 #: The table's columns: (heading, row key, format).
 TABLE_COLUMNS = (
@@ -36,14 +59,22 @@ TABLE_COLUMNS = (
 )
 
 
+def cell(row: dict[str, Any], key: str, fmt: str) -> str:
+    """One figure as the table prints it: ``unpriced`` for the cost of a model without a price
+    (unknown, not free), ``-`` for a figure with nothing to divide by."""
+    if row[key] is None:
+        return "unpriced" if key in COST_FIGURES and row["cost_usd"] is None else "-"
+    return fmt.format(row[key])
+
+
 def results_table(rows: list[dict[str, Any]]) -> Table:
     table = Table(title="LLM benchmark")
     for heading, _, _ in TABLE_COLUMNS:
         table.add_column(heading)
     for row in rows:
-        table.add_row(
-            *("-" if row[key] is None else fmt.format(row[key]) for _, key, fmt in TABLE_COLUMNS)
-        )
+        table.add_row(*(cell(row, key, fmt) for _, key, fmt in TABLE_COLUMNS))
+    critics = sorted({", ".join(row["critics"]) for row in rows})
+    table.caption = f"critics: {'; '.join(critics)}"
     return table
 
 
@@ -74,6 +105,14 @@ def llm_command(
     max_candidates: Annotated[
         int | None, typer.Option(min=1, help="Candidates each run may try.")
     ] = None,
+    critic: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--critic",
+            help=f"A critic judging every row (repeat; default {', '.join(DEFAULT_CRITICS)}). "
+            "'llm' needs a model in every row.",
+        ),
+    ] = None,
     out: Annotated[
         Path | None,
         typer.Option(help="Output folder (default simgen-data/reports/bench-llm-<time>)."),
@@ -97,6 +136,7 @@ def llm_command(
             workers=workers,
             episodes=episodes,
             max_candidates=max_candidates,
+            critics=tuple(critic or DEFAULT_CRITICS),
         )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
@@ -118,3 +158,133 @@ def llm_command(
         return
     console.print(results_table(rows))
     console.print(f"results: {files[0]}, {files[1]}; charts: {config.out}/*.png")
+
+
+#: Each option's help, from the experiment's dataclass (one description for both).
+POLICY_HELP = config_fields()
+
+
+def _counts(text: str, option: str) -> tuple[int, ...]:
+    """'0,4,8' -> (0, 4, 8); a clear error for anything else."""
+    try:
+        return tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError as exc:
+        raise typer.BadParameter(
+            f"{option} takes comma-separated whole numbers, e.g. 0,4,8; got '{text}'."
+        ) from exc
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def policy_table(bench: dict[str, Any]) -> Table:
+    """Held-out (and base, as a reference) test success per arm and few-shot setting."""
+    table = Table(title=f"Policy transfer ({bench['report_split']} split; chosen on val)")
+    for column in ("generated", "K", "task", "mean", "95% interval", "per seed", "reward"):
+        table.add_column(column)
+    for arm in bench["arms"]:
+        for role in ("held_out", "base"):
+            for task, f in arm[role].items():
+                table.add_row(
+                    str(arm["generated"]),
+                    str(arm["few_shot"]),
+                    task if role == "held_out" else f"{task} (base)",
+                    f"{f['mean']:.0%}",
+                    f"{f['ci95'][0]:.0%}-{f['ci95'][1]:.0%}",
+                    " ".join(f"{v:.0%}" for v in f["per_seed"]),
+                    f"{f['mean_reward']:.2f}",
+                )
+    return table
+
+
+class StageBars:
+    """A rich progress bar per stage (generate, demos, train, select, test), fed by events."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.bars: dict[str, TaskID] = {}
+
+    def __call__(self, event: BenchEvent) -> None:
+        if event.stage not in self.bars:
+            self.bars[event.stage] = self.progress.add_task(event.stage, total=None)
+        bar = self.bars[event.stage]
+        if event.kind == "total":
+            self.progress.update(bar, total=event.amount)
+        else:
+            self.progress.advance(bar, event.amount)
+            if event.unit:
+                self.progress.update(bar, description=f"{event.stage} {event.unit}")
+
+
+@app.command("policy")
+def policy_command(
+    out: Annotated[Path, typer.Option(help=POLICY_HELP["out"])] = PolicyBenchConfig.out,
+    base: Annotated[str, typer.Option(help=POLICY_HELP["base"])] = ",".join(BASE_TASKS),
+    generated: Annotated[str, typer.Option(help=POLICY_HELP["generated"])] = "",
+    held_out: Annotated[str, typer.Option(help=POLICY_HELP["held_out"])] = ",".join(HELD_OUT_TASKS),
+    arms: Annotated[str, typer.Option(help=POLICY_HELP["arms"])] = "0,4,8",
+    few_shot: Annotated[str, typer.Option(help=POLICY_HELP["few_shot"])] = "0",
+    train_seeds: Annotated[int, typer.Option(help=POLICY_HELP["train_seeds"])] = 3,
+    demos: Annotated[int, typer.Option(help=POLICY_HELP["demos"])] = 20,
+    steps: Annotated[int, typer.Option(help=POLICY_HELP["steps"])] = 1000,
+    max_minutes: Annotated[float | None, typer.Option(help=POLICY_HELP["max_minutes"])] = None,
+    config: Annotated[str, typer.Option(help=POLICY_HELP["config"])] = "small",
+    checkpoints: Annotated[int, typer.Option(help=POLICY_HELP["checkpoints"])] = 4,
+    val_episodes: Annotated[int, typer.Option(help=POLICY_HELP["val_episodes"])] = 5,
+    test_episodes: Annotated[int, typer.Option(help=POLICY_HELP["test_episodes"])] = 10,
+    workers: Annotated[int, typer.Option(help=POLICY_HELP["workers"])] = 1,
+    generate: Annotated[int, typer.Option(help=POLICY_HELP["generate"])] = 0,
+    model: Annotated[str | None, typer.Option(help=POLICY_HELP["model"])] = None,
+    base_url: Annotated[str | None, typer.Option(help=POLICY_HELP["base_url"])] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print bench.json on stdout.")] = False,
+) -> None:
+    """GenSim's experiment: train arms with 0, 4, 8... generated tasks added to the base tasks,
+    choose checkpoints on val, report held-out success on test (resumable: rerun to continue)."""
+    console = Console(stderr=True)
+    try:
+        settings = PolicyBenchConfig(
+            out=out,
+            base=_names(base),
+            generated=_names(generated),
+            held_out=_names(held_out),
+            arms=_counts(arms, "--arms"),
+            few_shot=_counts(few_shot, "--few-shot"),
+            train_seeds=train_seeds,
+            demos=demos,
+            steps=steps,
+            max_minutes=max_minutes,
+            config=config,
+            checkpoints=checkpoints,
+            val_episodes=val_episodes,
+            test_episodes=test_episodes,
+            workers=workers,
+            generate=generate,
+            model=model,
+            base_url=base_url,
+        )
+    except PolicyBenchError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    # The experiment imports torch and the policy: only this command pays for them.
+    from bench.policy_output import write_policy_results
+    from bench.policy_transfer import run_experiment
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    try:
+        with Progress(*columns, console=console, disable=as_json) as progress:
+            bench = run_experiment(settings, on_event=StageBars(progress))
+    except (PolicyBenchError, ModelConfigError) as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    files = write_policy_results(bench, settings.out)
+    if as_json:
+        typer.echo(json.dumps(bench, indent=2))
+        return
+    console.print(policy_table(bench))
+    console.print(f"results: {', '.join(str(f) for f in files)}")

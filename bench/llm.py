@@ -16,6 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
 
+from agents.critics.registry import (
+    DEFAULT_CRITICS,
+    GRAPH_CRITICS,
+    UnknownCriticError,
+    make_critic,
+)
 from bench.metrics import score
 from graph.context import Context
 from graph.nodes.common import OFFLINE_MODEL
@@ -68,6 +74,8 @@ class LLMBenchConfig:
     max_candidates: int | None = None
     #: Pictures of accepted tasks (off by default: the benchmark measures generation).
     pictures: bool = False
+    #: The critics that judge every row alike (a model adds none of its own).
+    critics: tuple[str, ...] = DEFAULT_CRITICS
 
     def __post_init__(self) -> None:
         if not self.models or any(not m.strip() for m in self.models):
@@ -85,6 +93,22 @@ class LLMBenchConfig:
             raise ValueError("--mode target needs --targets FILE (one target task per line).")
         if self.max_repairs < 0:
             raise ValueError(f"--max-repairs must be 0 or more, got {self.max_repairs}.")
+        for name in (c for c in self.critics if c not in GRAPH_CRITICS):
+            try:
+                make_critic(name)
+            except UnknownCriticError as exc:
+                raise ValueError(str(exc)) from exc
+        if "human" in self.critics:
+            raise ValueError(
+                "--critic human pauses each run for a person, and a benchmark has nobody to "
+                "ask: drop --critic human."
+            )
+        if "llm" in self.critics and OFFLINE_MODEL in self.models:
+            raise ValueError(
+                f"--critic llm needs a model in every row, and '{OFFLINE_MODEL}' has none, so "
+                "its rows would be judged by fewer critics than the others: drop --critic llm, "
+                f"or drop {OFFLINE_MODEL} from --models."
+            )
 
     def settings(self) -> list[Setting]:
         """Each model with the configured repair rounds, then (if asked) with none."""
@@ -127,6 +151,8 @@ class SettingResult:
     threads: list[str] = field(default_factory=list)
     candidates: list[CandidateResult] = field(default_factory=list)
     totals: RunTotals = field(default_factory=RunTotals)
+    #: The critics that judged, as the runs recorded them.
+    critics: list[str] = field(default_factory=list)
 
 
 def seed_template(folder: Path) -> Path:
@@ -158,6 +184,7 @@ def run_setting(
         workers=config.workers,
         episodes=config.episodes,
         pictures=config.pictures,
+        critics=list(config.critics),
     )
     result = SettingResult(setting, workspace)
     for n_tasks, target in config.requests():
@@ -171,6 +198,7 @@ def run_setting(
         result.threads.append(str(summary["thread"]))
         result.candidates.extend(candidates_of(summary))
         result.totals = result.totals + RunTotals.from_summary(summary)
+        result.critics = list(summary["critics"])
     return result
 
 
@@ -189,6 +217,7 @@ def run_benchmark(
                 "model": setting.model,
                 "max_repairs": setting.max_repairs,
                 "label": setting.label,
+                "critics": made.critics,
                 **score(made.candidates, made.totals, embed),
                 "workspace": str(made.workspace),
                 "threads": made.threads,

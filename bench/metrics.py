@@ -25,6 +25,8 @@ from graph.summary import RunTotals
 from memory.embedding import embedding_text
 from simenv.report import Stage
 
+#: The figures that are money: None in them means unpriced when the row's ``cost_usd`` is None.
+COST_FIGURES: tuple[str, ...] = ("cost_usd", "cost_per_accepted_usd")
 #: Embeds texts as unit-length vectors (``MiniLMEmbeddingFunction.embed_texts`` in practice).
 Embedder = Callable[[Sequence[str]], Any]
 
@@ -33,8 +35,10 @@ def _rate(hits: int, total: int) -> float | None:
     return round(hits / total, 4) if total else None
 
 
-def _per(value: float, count: int, digits: int = 2) -> float | None:
-    return round(value / count, digits) if count else None
+def _per(value: float | None, count: int, digits: int = 2) -> float | None:
+    """``value`` per item; None with no item, or when the value itself is unknown (an
+    unpriced model's cost)."""
+    return round(value / count, digits) if count and value is not None else None
 
 
 def last_stage(candidate: CandidateResult) -> Stage | None:
@@ -80,7 +84,8 @@ def score(
     candidates: Sequence[CandidateResult], totals: RunTotals, embed: Embedder
 ) -> dict[str, float | int | None]:
     """Every benchmark figure for one model and setting (None where there is nothing to
-    divide by, e.g. cost per accepted task when none was accepted)."""
+    divide by, e.g. cost per accepted task when none was accepted, and for the cost of an
+    unpriced model)."""
     accepted = [c for c in candidates if c.accepted]
     n = len(accepted)
     texts = [embedding_text(c.name or "", c.description or "", c.assets) for c in accepted]
@@ -93,7 +98,7 @@ def score(
         "repairs_per_accepted": _per(sum(c.repairs for c in accepted), n),
         "llm_calls": totals.calls,
         "tokens": totals.tokens,
-        "cost_usd": round(totals.cost_usd, 6),
+        "cost_usd": None if totals.cost_usd is None else round(totals.cost_usd, 6),
         "seconds": round(totals.seconds, 2),
         "calls_per_accepted": _per(totals.calls, n),
         "tokens_per_accepted": _per(totals.tokens, n, 1),

@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from bench.llm import LLMBenchConfig
+from bench.metrics import COST_FIGURES
 from reports.plots import BarChart, draw
 
 #: The CSV's columns, in order (every figure ``bench.metrics.score`` returns, then where).
 CSV_COLUMNS = (
     "model",
     "max_repairs",
+    "critics",
     "candidates",
     "coded",
     "accepted",
@@ -65,6 +67,14 @@ def _config_json(config: LLMBenchConfig) -> dict[str, Any]:
     return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(config).items()}
 
 
+def why_missing(row: dict[str, Any], figures: Sequence[str]) -> str:
+    """What a chart writes where a row's bar is missing: ``unpriced`` for the cost of a model
+    without a price, ``n/a`` for a figure with nothing to divide by."""
+    if row["cost_usd"] is None and any(f in COST_FIGURES for f in figures):
+        return "unpriced"
+    return "n/a"
+
+
 def write_results(config: LLMBenchConfig, rows: Sequence[dict[str, Any]]) -> list[Path]:
     """Write JSON, CSV and charts under ``config.out``; returns the files written."""
     out = config.out
@@ -77,12 +87,25 @@ def write_results(config: LLMBenchConfig, rows: Sequence[dict[str, Any]]) -> lis
     with written[1].open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
-    labels = [str(row["label"]) for row in rows]
-    for stem, title, ylabel, figures, percent in CHARTS:
-        # A figure with nothing to divide by (no accepted task) is drawn as 0 and is None in
-        # the JSON and CSV.
-        series = {f: [float(row[f] or 0.0) for row in rows] for f in figures}
-        chart = BarChart(title, labels, series, ylabel, percent=percent)
+        writer.writerows({**row, "critics": " ".join(row["critics"])} for row in rows)
+    for stem, chart in charts(rows).items():
         written.append(draw(chart, out / f"{stem}.png"))
     return written
+
+
+def charts(rows: Sequence[dict[str, Any]]) -> dict[str, BarChart]:
+    """The benchmark's charts by file stem. A figure that is None (unknown cost, nothing to
+    divide by) is None in the JSON and CSV and has no bar, only a label saying why: drawn as 0
+    it would look like the best result."""
+    labels = [str(row["label"]) for row in rows]
+    return {
+        stem: BarChart(
+            title,
+            labels,
+            {f: [None if row[f] is None else float(row[f]) for row in rows] for f in figures},
+            ylabel,
+            percent=percent,
+            missing=[why_missing(row, figures) for row in rows],
+        )
+        for stem, title, ylabel, figures, percent in CHARTS
+    }

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_sandbox.py [--episodes 3] [--repeats 7] [--throughput-episodes 3]
 
 1. Overhead: seconds per validation of place-red-in-green (``--episodes`` expert episodes),
-   in-process (``simenv.validation.validate``: task code and expert in this process) vs
+   in-process (``simenv.taskcode.validate``: task code and expert in this process) vs
    sandboxed (``validate_isolated``: the task's code in a bubblewrap sandbox, the expert here on
    the recorded scene), median of ``--repeats``, validations back to back as the generation
    loop runs them (the next sandbox starts while the current one is judged); the first,
@@ -30,8 +30,8 @@ from simenv.report import ValidationReport
 from simenv.sandbox.pool import validate_many
 from simenv.sandbox.runner import WAITING, validate_isolated
 from simenv.settings import ValidationSettings
+from simenv.taskcode import validate
 from simenv.tasks import task_names
-from simenv.validation import validate
 
 MAX_OVERHEAD_S = 0.3
 MIN_SPEEDUP = 1.7

@@ -1,6 +1,6 @@
 """Expert validation speed: seconds per episode of a seed task, in-process, no camera images.
 
-It runs ``simenv.validation.validate`` in this process (no sandbox: the figure is the
+It runs ``simenv.taskcode.validate`` in this process (no sandbox: the figure is the
 simulator's own speed). Target (issue 2): place-red-in-green at most 0.6 s per episode (median
 of 10 episodes) on a 2-core machine. Exits 1 when the validation fails or a task with a target
 misses it. Run: ``.venv/bin/python benchmarks/bench_validation.py [--task NAME] [--episodes N]``.
@@ -13,8 +13,8 @@ import statistics
 import time
 
 from simenv.settings import ValidationSettings
+from simenv.taskcode import validate
 from simenv.tasks import task_names
-from simenv.validation import validate
 
 #: Median seconds per episode each task must meet (tasks without one are measured only).
 TARGET_SECONDS = {"place-red-in-green": 0.6}

@@ -10,8 +10,10 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from agents.critics.registry import DEFAULT_CRITICS
 from agents.factory import AgentSettings
 from agents.models import LLMSettings
+from agents.usage import unpriced_models
 
 
 def _describe(text: str) -> dict[str, str]:
@@ -48,8 +50,11 @@ class Context:
         default=None, metadata=_describe("Rate limit on LLM requests, all roles together.")
     )
     critics: list[str] = field(
-        default_factory=lambda: ["novelty", "assets"],
-        metadata=_describe("Critics by name: novelty, assets, llm, human, or a plug-in's name."),
+        default_factory=lambda: list(DEFAULT_CRITICS),
+        metadata=_describe(
+            "Critics by name: novelty, assets, llm (needs a model), human, or a plug-in's name. "
+            "Exactly these judge: a model adds no critic unless 'llm' is named."
+        ),
     )
     accept: str = field(
         default="all", metadata=_describe("How verdicts combine: 'all' or 'majority'.")
@@ -91,6 +96,14 @@ class Context:
             raise ValueError(f"accept must be 'all' or 'majority', got {self.accept!r}.")
         if self.max_repairs < 0:
             raise ValueError(f"max_repairs must be 0 or more, got {self.max_repairs}.")
+        settings = self.agent_settings()  # checks the critics against the models, here
+        if self.max_cost_usd is not None and (unpriced := unpriced_models(settings.models())):
+            raise ValueError(
+                f"--max-cost needs the price of every model, and {', '.join(unpriced)} has "
+                "none in agents/prices.json, so what the run spends is unknown and the budget "
+                "could never stop it: add the price (US dollars per million input and output "
+                "tokens) to agents/prices.json, or drop --max-cost."
+            )
 
     @property
     def workspace_path(self) -> Path:

@@ -15,8 +15,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from agents.critics.registry import UnknownCriticError
+from agents.critics.registry import DEFAULT_CRITICS, UnknownCriticError
 from agents.models import ModelConfigError
+from agents.usage import format_cost
 from graph.context import Context
 from graph.run import new_thread_id, run
 
@@ -109,7 +110,12 @@ def generate(
     base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible server URL.")] = None,
     rate_limit: Annotated[float | None, typer.Option(help="Max LLM requests per second.")] = None,
     critic: Annotated[
-        list[str] | None, typer.Option("--critic", help="A critic by name (repeat).")
+        list[str] | None,
+        typer.Option(
+            "--critic",
+            help=f"A critic by name (repeat; default {', '.join(DEFAULT_CRITICS)}). Exactly "
+            "these judge: 'llm' adds the LLM critic, a model alone adds none.",
+        ),
     ] = None,
     accept: Annotated[str, typer.Option(help="Combine verdicts: all or majority.")] = "all",
     max_repairs: Annotated[int, typer.Option(min=0, help="Repair rounds per candidate.")] = 3,
@@ -147,7 +153,7 @@ def generate(
             reflection_model=reflection_model,
             base_url=base_url,
             requests_per_second=rate_limit,
-            critics=critic or ["novelty", "assets"],
+            critics=critic or list(DEFAULT_CRITICS),
             accept=accept,
             max_repairs=max_repairs,
             max_candidates=max_candidates,
@@ -196,7 +202,7 @@ def generate(
     console.print(
         f"{len(summary['accepted'])} accepted in {summary['seconds']:.0f} s, "
         f"{usage['calls']} LLM calls, {usage['total_tokens']} tokens, "
-        f"${usage['cost_usd']:.4f}; thread {summary['thread']}; "
+        f"{format_cost(usage['cost_usd'])}; thread {summary['thread']}; "
         f"tasks in {workspace / 'tasks'}, run in {workspace / 'runs' / summary['thread']}"
     )
 

@@ -7,11 +7,12 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from agents.usage import total_usage
+from agents.usage import add_costs, total_usage
 from graph.state import CandidateResult, RunState
 
 
-def run_summary(state: RunState, thread: str) -> dict[str, Any]:
+def run_summary(state: RunState, thread: str, critics: list[str]) -> dict[str, Any]:
+    """The summary of a run so far; ``critics`` names the critics that judged its candidates."""
     results = state.get("results", [])
     usage = total_usage(state.get("usage", {}))
     return {
@@ -36,8 +37,9 @@ def run_summary(state: RunState, thread: str) -> dict[str, Any]:
             "input_tokens": usage.input_tokens,
             "output_tokens": usage.output_tokens,
             "total_tokens": usage.total_tokens,
-            "cost_usd": round(usage.cost_usd, 6),
+            "cost_usd": None if usage.cost_usd is None else round(usage.cost_usd, 6),
         },
+        "critics": critics,
         "usage_by_role": {
             role: u.model_dump() for role, u in sorted(state.get("usage", {}).items())
         },
@@ -49,20 +51,21 @@ def run_summary(state: RunState, thread: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class RunTotals:
-    """What a run spent, from its summary's ``usage`` and ``seconds``."""
+    """What a run spent, from its summary's ``usage`` and ``seconds`` (cost None: unpriced)."""
 
     calls: int = 0
     tokens: int = 0
-    cost_usd: float = 0.0
+    cost_usd: float | None = 0.0
     seconds: float = 0.0
 
     @classmethod
     def from_summary(cls, summary: dict[str, Any]) -> RunTotals:
         usage = summary.get("usage", {})
+        cost = usage.get("cost_usd", 0.0)
         return cls(
             calls=int(usage.get("calls", 0)),
             tokens=int(usage.get("total_tokens", 0)),
-            cost_usd=float(usage.get("cost_usd", 0.0)),
+            cost_usd=None if cost is None else float(cost),
             seconds=float(summary.get("seconds", 0.0)),
         )
 
@@ -70,7 +73,7 @@ class RunTotals:
         return RunTotals(
             calls=self.calls + other.calls,
             tokens=self.tokens + other.tokens,
-            cost_usd=self.cost_usd + other.cost_usd,
+            cost_usd=add_costs(self.cost_usd, other.cost_usd),
             seconds=self.seconds + other.seconds,
         )
 

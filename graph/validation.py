@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.context import Context
-from simenv.render import picture_record
+from simenv.render import RenderError, picture_record
 from simenv.report import Stage, ValidationReport
 from simenv.sandbox.runner import run_isolated
 from simenv.settings import ValidationSettings
@@ -108,7 +108,10 @@ def validate_and_picture(path: Path, settings: ValidationSettings, files: DraftF
         scene = str(files.scene)
     if files.picture is None or not result.report.passed:
         return Validated(result.report, scene=scene)
-    picture = picture_record(record, files.picture, str(result.report.task_name))
+    try:
+        picture = picture_record(record, files.picture, str(result.report.task_name))
+    except RenderError:  # the scene passed; a picture the judge could not draw is left out
+        return Validated(result.report, scene=scene)
     return Validated(result.report, picture=str(picture), scene=scene)
 
 

@@ -1,9 +1,11 @@
 """Model and training configurations: dataclasses, saved with every checkpoint.
 
-Two presets. ``small`` is sized for a 2-core CPU: the 320 x 160 top-down image is halved to
+Three presets. ``small`` is sized for a 2-core CPU: the 320 x 160 top-down image is halved to
 160 x 80 (6.25 mm pixels, still well inside the 1 cm placing tolerance), the networks are
 narrow, and a batch is a handful of samples. ``full`` keeps the task API's resolution and
-Transporter-sized networks, for a GPU.
+Transporter-sized networks, for a GPU. ``tiny`` trains a few steps in a second or two: for
+tests and for trying a pipeline end to end (``simgen bench policy --config tiny``), not for
+figures.
 """
 
 from __future__ import annotations
@@ -113,6 +115,11 @@ def _build(kind: type, values: dict[str, Any]) -> Any:
 
 
 PRESETS: dict[str, PolicyConfig] = {
+    "tiny": PolicyConfig(
+        "tiny",
+        model=ModelConfig(downsample=4, channels=4, depth=1, key_channels=2, crop=9, rotations=8),
+        train=TrainConfig(batch_size=2, learning_rate=3e-3, checkpoint_every=2, max_shift=2),
+    ),
     "small": PolicyConfig("small"),
     "full": PolicyConfig(
         "full",

@@ -9,7 +9,7 @@ in memory, and applies a random rotation and shift to the image and its action p
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -107,7 +107,8 @@ def random_se2(
 class DemoDataset(IterableDataset):
     """Endless random samples (one step of one episode each) from stored demonstrations.
 
-    ``demos`` caps the episodes per task (the lowest seeds, so a run is reproducible).
+    ``demos`` caps the episodes per task (the lowest seeds, so a run is reproducible): one
+    count for every task, or one per task in the order of ``tasks`` (few-shot training).
     Prepared inputs are kept in memory after their first read when ``cache`` is set (a step of
     the small configuration is about 0.3 MB), so later epochs skip decoding.
     """
@@ -117,7 +118,7 @@ class DemoDataset(IterableDataset):
         store: DemoStore,
         tasks: list[str],
         cfg: ModelConfig,
-        demos: int,
+        demos: int | Sequence[int],
         split: str = "train",
         augment: bool = True,
         max_shift: int = 8,
@@ -137,13 +138,16 @@ class DemoDataset(IterableDataset):
         self.steps: list[tuple[EpisodeRef, int]] = []
         #: Indices of each task's steps: tasks are drawn evenly, whatever their episode lengths.
         self.by_task: list[list[int]] = []
-        for task in tasks:
-            refs = store.episodes(task, split)[:demos]
-            if len(refs) < demos:
+        counts = [demos] * len(tasks) if isinstance(demos, int) else list(demos)
+        if len(counts) != len(tasks):
+            raise ValueError(f"{len(counts)} demonstration counts for {len(tasks)} tasks.")
+        for task, demos_of_task in zip(tasks, counts, strict=True):
+            refs = store.episodes(task, split)[:demos_of_task]
+            if len(refs) < demos_of_task:
                 raise ValueError(
                     f"Only {len(refs)} {split} demonstrations of '{task}' are stored in "
-                    f"{store.path}, {demos} asked for: record more with "
-                    f"`simgen demos {task} --n {demos} --split {split}`."
+                    f"{store.path}, {demos_of_task} asked for: record more with "
+                    f"`simgen demos {task} --n {demos_of_task} --split {split}`."
                 )
             first = len(self.steps)
             self.steps += [(ref, t) for ref in refs for t in range(ref.steps)]

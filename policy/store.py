@@ -36,6 +36,8 @@ import numpy as np
 import zarr
 from zarr.codecs import BloscCodec
 
+from policy.seeds import split_of
+
 FORMAT = "simgen-demos/2"
 STORE_NAME = "demos.zarr"
 _ARRAY_NAMES = (
@@ -160,7 +162,9 @@ class DemoStore:
         return zarr.open_group(str(self.path), path=f"{task}/{split}", mode="r")
 
     def episodes(self, task: str, split: str, include_failed: bool = False) -> list[EpisodeRef]:
-        """Completed episodes of a task and split, by seed (unfinished ones are skipped)."""
+        """Completed episodes of a task and split, by seed (unfinished ones are skipped, and so
+        is an episode whose seed belongs to another split: a store written under the earlier
+        val/test numbering may hold such episodes, and serving one would leak test scenes)."""
         group = self._split_group(task, split)
         if group is None:
             return []
@@ -168,6 +172,8 @@ class DemoStore:
         for _, child in group.groups():
             attrs = child.attrs
             if not attrs.get("complete") or (not attrs.get("success") and not include_failed):
+                continue
+            if split_of(int(attrs["seed"])) != split:
                 continue
             refs.append(
                 EpisodeRef(

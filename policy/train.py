@@ -8,6 +8,7 @@ different tasks, demonstrations or configuration than it was made with is an err
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +40,23 @@ class TrainRequest:
     run: str | None = None
     #: Stop early (with a checkpoint) once this much training time has passed.
     max_minutes: float | None = None
+    #: Demonstrations of each task, in the order of ``tasks`` (None: ``demos`` of each). Few-shot
+    #: training gives held-out tasks a handful while the others keep ``demos``.
+    demos_per_task: tuple[int, ...] | None = None
+    #: Also keep every periodic checkpoint as ``step-<step>.pt`` beside ``last.pt``, so a
+    #: checkpoint can be chosen afterwards by validation success (``simgen bench policy``).
+    keep_checkpoints: bool = False
+
+    def __post_init__(self) -> None:
+        if self.demos_per_task is not None and len(self.demos_per_task) != len(self.tasks):
+            raise ValueError(
+                f"demos_per_task gives {len(self.demos_per_task)} counts for "
+                f"{len(self.tasks)} tasks; give one count per task, in the order of the tasks."
+            )
+
+    def task_demos(self) -> list[int]:
+        """Demonstrations to train on, per task (in the order of ``tasks``)."""
+        return list(self.demos_per_task or [self.demos] * len(self.tasks))
 
     def run_name(self) -> str:
         return self.run or f"{'+'.join(self.tasks)}-{self.demos}demos-{self.config.name}"
@@ -88,6 +106,7 @@ def save_checkpoint(
         "config": request.config.to_dict(),
         "tasks": list(request.tasks),
         "demos": request.demos,
+        "demos_per_task": request.task_demos(),
         "model": model.state_dict(),
         "optimizer": optimizer.state_dict(),
         "history": [vars(h) for h in history],
@@ -117,10 +136,23 @@ def load_model(path: Path) -> tuple[Transporter, PolicyConfig, dict[str, Any]]:
     return model, config, state
 
 
+def kept_checkpoint(folder: Path, step: int) -> Path:
+    """Where ``keep_checkpoints`` keeps the checkpoint of ``step``."""
+    return Path(folder) / f"step-{step:06d}.pt"
+
+
+def kept_checkpoints(folder: Path) -> list[Path]:
+    """The checkpoints ``keep_checkpoints`` kept in a run folder, by step."""
+    return sorted(Path(folder).glob("step-*.pt"))
+
+
 def _check_resumable(state: dict[str, Any], request: TrainRequest) -> None:
+    # Checkpoints written before per-task counts existed hold ``demos`` of every task.
+    stored = state.get("demos_per_task") or [state["demos"]] * len(state["tasks"])
     same = (
         state["tasks"] == list(request.tasks)
         and state["demos"] == request.demos
+        and stored == request.task_demos()
         and state["config"] == request.config.to_dict()
     )
     if not same:
@@ -135,8 +167,8 @@ def train(
     workspace: Path, request: TrainRequest, on_step: StepCallback | None = None
 ) -> TrainResult:
     """Train (or continue training) up to ``request.steps`` steps; returns where it wrote."""
-    if request.steps < 1 or request.demos < 1 or not request.tasks:
-        raise ValueError("Train needs at least one task, one demonstration and one step.")
+    if request.steps < 1 or min(request.task_demos(), default=0) < 1:
+        raise ValueError("Train needs at least one task, one demonstration of each and one step.")
     cfg = request.config
     if cfg.train.threads:
         torch.set_num_threads(cfg.train.threads)
@@ -161,7 +193,7 @@ def train(
         DemoStore(store_path(workspace)),
         list(request.tasks),
         cfg.model,
-        request.demos,
+        request.task_demos(),
         augment=cfg.train.augment,
         max_shift=cfg.train.max_shift,
         # A resumed run draws a fresh, still reproducible, sample sequence.
@@ -203,6 +235,10 @@ def train(
         )
         if step % cfg.train.checkpoint_every == 0 or step == request.steps or out_of_time:
             save_checkpoint(checkpoint, model, optimizer, request, step, history)
+            if request.keep_checkpoints:
+                keep = kept_checkpoint(folder, step)
+                shutil.copyfile(checkpoint, keep.with_suffix(".tmp"))
+                keep.with_suffix(".tmp").replace(keep)
         if out_of_time:
             break
     curve = plot_curve(history, folder / "curve.png", request.run_name())

@@ -24,6 +24,8 @@ from reports.plots import BarChart, draw
 #: Called as the report advances: (what it is doing, items done, items in all).
 ReportProgress = Callable[[str, int, int], None]
 PLOTS_DIR = "plots"
+#: What the token chart says for runs that called no model (the offline agents).
+NO_LLM_CALLS = "No LLM calls in these runs (offline agents): no tokens to show."
 REPORTS_DIR = "reports"
 
 
@@ -94,13 +96,16 @@ def run_charts(data: ReportData) -> dict[str, BarChart]:
         ]
         for kind, accepted in (("accepted", True), ("rejected", False))
     }
+    calls: Counter[str] = Counter()
     by_role: Counter[str] = Counter()
     output: Counter[str] = Counter()
     for run in data.runs:
         for role, usage in run.summary.get("usage_by_role", {}).items():
+            calls[role] += int(usage.get("calls", 0))
             by_role[role] += int(usage.get("input_tokens", 0))
             output[role] += int(usage.get("output_tokens", 0))
-    roles = sorted(by_role) or ["(no LLM calls)"]
+    # Offline agents record zero usage per role: only roles that called a model are bars.
+    roles = sorted(role for role, n in calls.items() if n)
     return {
         "acceptance": BarChart(
             "Where candidates ended", stages, {"candidates": [endings[s] for s in stages]}, "count"
@@ -113,6 +118,7 @@ def run_charts(data: ReportData) -> dict[str, BarChart]:
             roles,
             {"input": [by_role[r] for r in roles], "output": [output[r] for r in roles]},
             "tokens",
+            empty=NO_LLM_CALLS,
         ),
     }
 

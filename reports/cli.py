@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from reports.bench_policy import is_policy_bench, write_policy_bench_page
 from reports.build import ReportConfig, build_report
 from reports.collect import RUNS_DIR, ReportSourceError
 
@@ -19,8 +20,8 @@ def report_command(
     source: Annotated[
         Path,
         typer.Argument(
-            help="A workspace (every run), a run folder (runs/<thread>), or a thread id of "
-            "--workspace."
+            help="A workspace (every run), a run folder (runs/<thread>), a thread id of "
+            "--workspace, or a `simgen bench policy` work folder (its results page)."
         ),
     ] = Path("simgen-data"),
     workspace: Annotated[Path, typer.Option(help="Where a bare thread id is looked up.")] = Path(
@@ -45,6 +46,12 @@ def report_command(
     run totals with plots.
     """
     console = Console(stderr=True)
+    if is_policy_bench(source):  # a `simgen bench policy` work folder: its results page
+        page = write_policy_bench_page(source)
+        typer.echo(
+            json.dumps({"report": str(page.resolve())}) if as_json else f"Report: {page.resolve()}"
+        )
+        return
     if not source.exists() and (workspace / RUNS_DIR / str(source)).is_dir():
         source = workspace / RUNS_DIR / str(source)
     config = ReportConfig(source=source, out=out, animations=animations, workers=workers)

@@ -11,12 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from graph.state import CandidateResult, DraftRecord
 from graph.summary import RunTotals, candidates_of
+from simenv.record_checks import RecordRejected, decode_record
 from simenv.report import ValidationReport
-from simenv.scene_record import SceneRecord
 
 SUMMARY_FILE = "summary.json"
 RUNS_DIR = "runs"
@@ -143,8 +141,8 @@ def lang_goals(scene: Path | None) -> list[str]:
     if scene is None:
         return []
     try:
-        record = SceneRecord.model_validate_json(scene.read_text(encoding="utf-8"))
-    except ValidationError:
+        record = decode_record(scene.read_text(encoding="utf-8"))
+    except (RecordRejected, OSError):
         return []
     goals: list[str] = []
     for goal in record.lang_goals:

@@ -16,8 +16,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from simenv.record_checks import decode_record
 from simenv.render import animate_record, picture_record
-from simenv.scene_record import SceneRecord
 
 #: Called as media are drawn: (items done, items in all).
 MediaProgress = Callable[[int, int], None]
@@ -62,8 +62,11 @@ def _digest(path: Path) -> str:
 
 def _draw(job: _Job) -> Path:
     """Draw one picture or animation from a scene record (runs in a worker process); written
-    under a temporary name first, so an interrupted report leaves no half file to reuse."""
-    record = SceneRecord.model_validate_json(job.scene.read_text(encoding="utf-8"))
+    under a temporary name first, so an interrupted report leaves no half file to reuse.
+
+    The stored record is untrusted data (hostile code may have shaped it), so it is decoded
+    and checked (``decode_record``) and drawn in the judge process (``simenv.render``)."""
+    record = decode_record(job.scene.read_text(encoding="utf-8"))
     partial = job.out.with_name(f".partial-{job.out.name}")
     if job.kind == "picture":
         picture_record(record, partial, job.name)

@@ -21,6 +21,7 @@ from pygments import highlight as pygments_highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
+from agents.usage import format_cost
 from reports.collect import TaskView
 from reports.media import Media
 
@@ -67,7 +68,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(percent=percent, number=number, highlight=highlight)
+    env.globals.update(percent=percent, number=number, highlight=highlight, cost=format_cost)
     return env
 
 

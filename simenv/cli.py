@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
@@ -102,9 +103,6 @@ def validate_command(
     from simenv.sandbox.pool import EXECUTORS, validate_many
     from simenv.settings import GIB, ValidationSettings
 
-    if executor not in EXECUTORS or executor == "in-process":
-        console.print(f"[red]error:[/red] --executor must be 'process' or 'ray'; got '{executor}'.")
-        raise typer.Exit(EXIT_USAGE)
     try:
         settings = ValidationSettings(
             episodes=episodes,
@@ -119,10 +117,28 @@ def validate_command(
     except ValueError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(EXIT_USAGE) from exc
+    unsandboxed = [
+        flag
+        for flag, used in (
+            ("--in-process", in_process),
+            ("--gui", gui),
+            ("--executor in-process", executor == "in-process"),
+        )
+        if used
+    ]
+    if require_isolation and unsandboxed:
+        console.print(
+            f"[red]error:[/red] --require-isolation cannot be combined with {unsandboxed[0]}: "
+            "that runs the task's code in this process, with no sandbox. Drop one of them."
+        )
+        raise typer.Exit(EXIT_USAGE)
+    if executor not in EXECUTORS or executor == "in-process":
+        console.print(f"[red]error:[/red] --executor must be 'process' or 'ray'; got '{executor}'.")
+        raise typer.Exit(EXIT_USAGE)
     check_targets(targets)
     all_passed = True
     if gui:
-        from simenv.validation import validate
+        from simenv.taskcode import validate  # debugging trusted code: no sandbox
 
         for target in targets:
             report = validate(target, settings, gui=True)
@@ -191,15 +207,23 @@ def render_command(
     seed: Annotated[int, typer.Option(help="Episode seed.")] = 0,
     gui: Annotated[bool, typer.Option("--gui", help="Also show a PyBullet window.")] = False,
 ) -> None:
-    """Render a task's first scene (PNG) or its expert's rollout (animated GIF or WebP)."""
-    from simenv.render import ANIMATION_SUFFIXES, render_task
+    """Render a task's first scene (PNG) or its expert's rollout (animated GIF or WebP).
+
+    The task's code runs in the sandbox; the picture is drawn from the scene it sends back.
+    """
+    from simenv.record_checks import printable
+    from simenv.render import ANIMATION_SUFFIXES, RenderError, render_task
 
     if out.suffix.lower() not in (".png", *ANIMATION_SUFFIXES):
         console.print(f"[red]error:[/red] --out must end in .png, .gif or .webp; got '{out}'.")
         raise typer.Exit(EXIT_USAGE)
     check_targets([target])
     with console.status(f"rendering {target}", spinner="dots"):
-        path = render_task(target, out, seed=seed, gui=gui)
+        try:
+            path = render_task(target, out, seed=seed, gui=gui)
+        except RenderError as exc:
+            console.print(f"[red]error:[/red] {escape(printable(str(exc)))}")
+            raise typer.Exit(EXIT_FAILED) from exc
     console.print(f"wrote {path}")
 
 

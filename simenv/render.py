@@ -11,9 +11,9 @@ from PIL import Image, ImageDraw
 from simenv import utils
 from simenv.cameras import DEFAULT_CAMERAS, FRONT, CameraConfig, render_camera
 from simenv.environment import Environment
-from simenv.loader import load_task_class
 from simenv.scene_record import SceneRecord, build_world
-from simenv.validation import reset_episode, resolve_target, run_episode, run_expert
+from simenv.settings import ValidationSettings
+from simenv.validation import run_episode
 
 #: Camera resolution for pictures: a quarter of the full 640 x 480 keeps rendering fast.
 PREVIEW_SIZE = (240, 320)
@@ -98,49 +98,93 @@ def record_frames(env: Environment, frames: list[Image.Image]) -> None:
     env.step_callbacks.append(grab)
 
 
-def picture_record(record: SceneRecord, out: Path, name: str) -> Path:
-    """The first scene of a recorded task (``scene_image``), rebuilt from its record with no
-    task code running: how the graph and reports picture generated tasks."""
+class RenderError(RuntimeError):
+    """A task could not be drawn; the message says why (its scene did not build in the
+    sandbox, or the judge process could not rebuild or draw it)."""
+
+
+def draw_picture(env: Environment, record: SceneRecord, out: Path, name: str) -> Path:
+    """Rebuild ``record`` in ``env`` and save its first scene (``scene_image``) to ``out``."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with Environment() as env:
-        build_world(record, env)
-        scene_image(env, f"{name} (seed {record.seed}): {env.get_lang_goal()}").save(out)
+    build_world(record, env)
+    scene_image(env, f"{name} (seed {record.seed}): {env.get_lang_goal()}").save(out)
     return out
+
+
+def draw_animation(env: Environment, record: SceneRecord, out: Path, title: str) -> Path:
+    """Rebuild ``record`` in ``env`` and save the expert's rollout as an animation."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    frames: list[Image.Image] = []
+    episode = run_episode(env, record, on_built=lambda built: record_frames(built, frames))
+    verdict = "success" if episode.success else "no success"
+    frames.append(_label(front_view(), f"{title}: {verdict}, reward {episode.reward:.2f}"))
+    return save_animation(frames, out)
+
+
+def _in_judge(kind: str, record: SceneRecord, out: Path, title: str) -> Path:
+    from simenv.sandbox.judge import draw_record
+
+    out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return draw_record(kind, record, out, title, ValidationSettings())
+    except RuntimeError as exc:
+        raise RenderError(str(exc)) from exc
+
+
+def picture_record(record: SceneRecord, out: Path, name: str) -> Path:
+    """The first scene of a recorded task (``scene_image``), rebuilt from its record with no
+    task code running: how the graph and reports picture generated tasks.
+
+    It is drawn in the judge process (``simenv.sandbox.judge``): what PyBullet prints about
+    the record stays off this process's output, and a record that crashes or hangs PyBullet
+    raises ``RenderError`` instead of taking this process down.
+    """
+    return _in_judge("picture", record, out, name)
 
 
 def animate_record(record: SceneRecord, out: Path, title: str) -> Path:
     """The expert's rollout in a recorded scene, as an animation (GIF or WebP by suffix).
 
     The scene is rebuilt from the record (``build_world``), so a generated task's own code
-    never runs here: this is how reports animate generated tasks outside the sandbox.
+    never runs here: this is how reports animate generated tasks outside the sandbox. Drawn
+    in the judge process, as ``picture_record``.
     """
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    frames: list[Image.Image] = []
-    with Environment() as env:
-        episode = run_episode(env, record, on_built=lambda built: record_frames(built, frames))
-        verdict = "success" if episode.success else "no success"
-        frames.append(_label(front_view(), f"{title}: {verdict}, reward {episode.reward:.2f}"))
-    return save_animation(frames, out)
+    if Path(out).suffix.lower() not in ANIMATION_SUFFIXES:
+        raise ValueError(
+            f"An animation is written as {' or '.join(ANIMATION_SUFFIXES)}, not {Path(out).name!r}."
+        )
+    return _in_judge("animation", record, out, title)
 
 
 def render_task(
     target: str, out: Path, seed: int = 0, mode: str = "train", gui: bool = False
 ) -> Path:
     """Render a task (name or file): PNG of the first scene, or an animation (GIF or WebP) of
-    the expert's episode."""
-    task_class = load_task_class(resolve_target(target))
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with Environment(disp=gui) as env:
-        task = reset_episode(env, task_class, seed, mode)
-        if out.suffix.lower() in ANIMATION_SUFFIXES:
-            frames: list[Image.Image] = []
-            record_frames(env, frames)
-            total, _ = run_expert(env, task)
-            frames.append(_label(front_view(), f"{target}: done, reward {total:.2f}"))
-            save_animation(frames, out)
-        else:
-            scene_image(env, f"{target} (seed {seed}): {env.get_lang_goal()}").save(out)
-    return out
+    the expert's episode.
+
+    Like every path that takes a task file, the task's ``reset`` runs only in the sandbox
+    (``record_scenes``); the picture is drawn from the scene record it sends back, in the
+    judge process (or, with ``gui``, here in a PyBullet window: still from the record).
+    ``RenderError`` when the scene could not be built or drawn.
+    """
+    from simenv.sandbox.runner import record_scenes
+
+    settings = ValidationSettings(episodes=1, seed=seed, mode=mode, min_success=0.0)
+    result = record_scenes(target, settings)
+    if not result.records:
+        raise RenderError(
+            f"{target}: the sandbox built no scene for seed {seed}: {result.report.error}"
+        )
+    record = result.records[0]
+    animated = Path(out).suffix.lower() in ANIMATION_SUFFIXES
+    if not gui:
+        if animated:
+            return animate_record(record, out, target)
+        return picture_record(record, out, target)
+    with Environment(disp=True) as env:
+        if animated:
+            return draw_animation(env, record, out, target)
+        return draw_picture(env, record, out, target)

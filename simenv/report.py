@@ -10,6 +10,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from simenv.safe_text import one_line, printable
+
 
 class Stage(StrEnum):
     """Stages a task goes through, in order; a report names the first one that failed."""
@@ -72,10 +74,16 @@ class ValidationReport(BaseModel):
     seconds: float = 0.0
 
     def summary(self) -> str:
-        """A one-line human summary."""
+        """A one-line human summary, then the error and warnings indented below it.
+
+        The error and warnings carry text a task wrote (through its scene record or its
+        exceptions): they are made printable, and every line of them is indented, so no
+        terminal escape and no line that looks like a verdict of its own reaches a terminal.
+        """
         verdict = "PASSED" if self.passed else f"FAILED at {self.stage.value}"
         rate = f"{self.success_rate:.0%} of {len(self.episodes)} episodes"
-        line = f"{self.target}: {verdict} ({rate}, {self.seconds:.2f}s)"
+        line = f"{one_line(self.target)}: {verdict} ({rate}, {self.seconds:.2f}s)"
         if self.error is not None:
-            line = f"{line}\n  {self.error}"
-        return "".join([line, *(f"\n  warning: {w}" for w in self.warnings)])
+            error = printable(self.error).replace("\n", "\n  ")
+            line = f"{line}\n  {error}"
+        return "".join([line, *(f"\n  warning: {one_line(w)}" for w in self.warnings)])

@@ -16,19 +16,22 @@ demonstrations and renders of generated tasks replay the same record.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import xml.etree.ElementTree as ET
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
 import pybullet as p
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from simenv import primitives
-from simenv.assets import ASSET_ROOT, resolve_asset
+from simenv.assets import ASSET_ROOT, list_assets, nearest_assets
 from simenv.errors import TaskCodeError
 from simenv.grippers import Spatula, Suction
+from simenv.safe_text import one_line
 from simenv.task import Task
 
 MAX_BODIES = 600
@@ -40,6 +43,10 @@ MAX_LINKS = 64
 MAX_TEXT = 2000
 MAX_URDF_CHARS = 64_000
 MAX_WARNINGS = 50
+#: Longest asset path a record may name; every asset's path is far shorter.
+MAX_ASSET_NAME = 120
+#: Deepest element nesting of recorded URDF text (robot > link > visual > geometry > box is 5).
+MAX_URDF_DEPTH = 8
 #: Positions further than this from the origin (metres) are not a tabletop scene.
 MAX_COORD = 10.0
 ENDS_EFFECTORS = {"suction": Suction, "spatula": Spatula}
@@ -65,7 +72,9 @@ URDF_ELEMENTS = frozenset(
 Coord = Annotated[float, Field(ge=-MAX_COORD, le=MAX_COORD)]
 Vec3 = tuple[Coord, Coord, Coord]
 Quat = tuple[Coord, Coord, Coord, Coord]
-Text = Annotated[str, Field(max_length=MAX_TEXT)]
+#: Text of a record (goals, templates, warnings) reaches terminals and prompts: it is kept to
+#: printable characters on one line, so a record cannot carry terminal escapes.
+Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(one_line)]
 
 
 class _Strict(BaseModel):
@@ -249,24 +258,50 @@ class SceneRecord(_Strict):
 # -- checks shared by the schema ---------------------------------------------------------------
 
 
+@cache
+def _known_assets() -> frozenset[str]:
+    """Every file under the asset root, as a posix path relative to it (trusted, read once)."""
+    return frozenset(
+        path.relative_to(ASSET_ROOT).as_posix()
+        for path in ASSET_ROOT.rglob("*")
+        if path.is_file() and path.suffix not in {".py", ".pyc"}
+    )
+
+
+def _under_root(name: str) -> str | None:
+    """``name`` (absolute or relative to the asset root) as a known asset's relative path.
+
+    Decided on the text alone, never by asking the file system about a path a record names: the
+    answer must not depend on (and so cannot reveal) which host paths exist, and odd or
+    over-long names cannot raise ``OSError``.
+    """
+    if len(name) > MAX_ASSET_NAME or not name.isprintable():
+        return None
+    full = os.path.normpath(name if os.path.isabs(name) else os.path.join(ASSET_ROOT, name))
+    relative = os.path.relpath(full, ASSET_ROOT)
+    return relative if relative in _known_assets() else None
+
+
 def asset_path(asset: str) -> Path:
-    """The file of an asset path, which must lie under the asset root."""
-    try:
-        path = resolve_asset(asset).resolve()
-    except FileNotFoundError as exc:
-        raise ValueError(str(exc)) from exc
-    if not path.is_relative_to(ASSET_ROOT):
-        raise ValueError(f"asset {asset!r} is outside the asset root")
-    return path
+    """The file of an asset path, which must name a URDF under the asset root."""
+    relative = _under_root(asset)
+    if relative is None or relative not in set(list_assets()):
+        shown = one_line(asset[:MAX_ASSET_NAME])
+        nearest = ", ".join(nearest_assets(shown)) or "(none)"
+        raise ValueError(
+            f"asset {shown!r} is not a URDF under the asset root; name one by its path relative "
+            f"to the asset root, as the task API lists them (nearest: {nearest})"
+        )
+    return ASSET_ROOT / relative
 
 
 def _asset_file(name: str) -> str:
-    """A file a URDF names (mesh, texture): it must be an existing file under the asset root."""
-    path = Path(name) if os.path.isabs(name) else ASSET_ROOT / name
-    resolved = path.resolve()
-    if not resolved.is_relative_to(ASSET_ROOT) or not resolved.is_file():
-        raise ValueError(f"URDF names the file {name!r}, which is not an asset")
-    return str(resolved)
+    """A file a URDF names (mesh, texture): it must be a file under the asset root."""
+    relative = _under_root(name)
+    if relative is None:
+        shown = one_line(name[:MAX_ASSET_NAME])
+        raise ValueError(f"URDF names the file {shown!r}, which is not an asset")
+    return str(ASSET_ROOT / relative)
 
 
 def checked_urdf(text: str) -> str:
@@ -279,6 +314,11 @@ def checked_urdf(text: str) -> str:
         raise ValueError(f"URDF text is not well-formed XML: {exc}") from exc
     if root.tag != "robot":
         raise ValueError("URDF text must have a <robot> root element")
+    if _depth(root) > MAX_URDF_DEPTH:
+        raise ValueError(
+            f"URDF text nests elements more than {MAX_URDF_DEPTH} deep; a URDF is "
+            "robot > link or joint > visual/collision/inertial > geometry > shape"
+        )
     unknown = sorted({e.tag for e in root.iter()} - URDF_ELEMENTS)
     if unknown:
         raise ValueError(f"URDF text has elements a task object does not use: {unknown[:5]}")
@@ -286,6 +326,15 @@ def checked_urdf(text: str) -> str:
         if "filename" in element.attrib:
             element.attrib["filename"] = _asset_file(element.attrib["filename"])
     return ET.tostring(root, encoding="unicode")
+
+
+def _depth(root: ET.Element) -> int:
+    """How deeply ``root``'s elements nest, counted without recursion (the text is untrusted)."""
+    deepest, level = 0, [root]
+    while level:
+        deepest += 1
+        level = [child for element in level for child in element]
+    return deepest
 
 
 # -- capture: runs where the task's code ran --------------------------------------------------
@@ -489,10 +538,15 @@ def capture(env: Any, task: Task, seed: int, warnings: list[str] | None = None) 
     """The record of the scene ``task.reset(env)`` built in ``env`` (after ``env.reset()``).
 
     Raises ``TaskCodeError`` for a scene the record cannot carry (what to change is in the
-    message) and pydantic's ``ValidationError`` for values outside the schema.
+    message), pydantic's ``ValidationError`` for values outside the schema, and
+    ``RecordRejected`` (a ``ValueError``) for a scene the judge would refuse: the task's author
+    hears of it here, at reset, with the same words the trusted side would use.
     """
+    # The record checks build on this module's schema, so they are imported when first used.
+    from simenv.record_checks import check_record
+
     first = int(getattr(env, "first_task_body", 0))
-    return SceneRecord(
+    record = SceneRecord(
         seed=seed,
         task=_task_settings(task),
         bodies=_bodies(env),
@@ -502,6 +556,8 @@ def capture(env: Any, task: Task, seed: int, warnings: list[str] | None = None) 
         lang_goals=[_text(g) for g in task.lang_goals],  # type: ignore[misc]
         warnings=[str(w)[:MAX_TEXT] for w in (warnings or [])][:MAX_WARNINGS],
     )
+    check_record(record)
+    return record
 
 
 # -- rebuild: trusted, no task code ------------------------------------------------------------
@@ -574,6 +630,40 @@ def _apply_state(new_id: int, body: Body) -> None:
         )
 
 
+#: Rebuilt URDFs go to ``<tmp>/simgen-record-<pid>-<random>``: the owner's id in the name
+#: lets a later process remove what a killed one left behind.
+RECORD_PREFIX = "simgen-record-"
+
+
+def _owner_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def sweep_stale_folders(parent: Path, prefix: str) -> None:
+    """Remove ``parent/<prefix><pid>...`` folders whose owner process no longer runs (a
+    killed run cannot clean up after itself; the next one does)."""
+    try:
+        entries = list(parent.glob(f"{prefix}*"))
+    except OSError:
+        return
+    for entry in entries:
+        owner = entry.name[len(prefix) :].split("-", 1)[0]
+        if owner.isdigit() and int(owner) != os.getpid() and not _owner_alive(int(owner)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def record_folder() -> tempfile.TemporaryDirectory[str]:
+    """A folder for one task's rebuilt URDFs, named for this process; stale ones are swept."""
+    sweep_stale_folders(Path(tempfile.gettempdir()), RECORD_PREFIX)
+    return tempfile.TemporaryDirectory(prefix=f"{RECORD_PREFIX}{os.getpid()}-")
+
+
 class RecordedTask(Task):
     """A task whose ``reset`` rebuilds a recorded scene: trusted code only."""
 
@@ -603,7 +693,7 @@ class RecordedTask(Task):
         record = self.record
         self.ids = {}
         if self.files is None:
-            self.files = tempfile.TemporaryDirectory(prefix="simgen-record-")
+            self.files = record_folder()
         for body in record.bodies:
             urdf = _urdf_file(body, self.files.name)
             try:

@@ -39,6 +39,13 @@ class ValidationSettings:
         require_isolation: refuse to validate unless every isolation layer is in force.
         strict: dialect leniencies (``simenv.dialect``) fail the validation instead of being
             reported as warnings.
+        judge_timeout: wall-clock seconds for the trusted rebuild and expert episode of one
+            recorded scene, in the judge process (``simenv.sandbox.judge``); when it runs out
+            the judge process is killed and the validation fails, so that a record which makes
+            the expert move forever cannot hang the caller.
+        judge_memory_bytes: address space of the judge process (``RLIMIT_AS``), so that a
+            record which makes the rebuild allocate without bound fails instead of exhausting
+            the caller's machine.
     """
 
     episodes: int = 5
@@ -54,6 +61,8 @@ class ValidationSettings:
     max_open_files: int = 256
     require_isolation: bool = False
     strict: bool = False
+    judge_timeout: float = 60.0
+    judge_memory_bytes: int = 4 * GIB
 
     def __post_init__(self) -> None:
         if self.episodes < 1:
@@ -73,6 +82,13 @@ class ValidationSettings:
             )
         if self.scratch_bytes < MIB or self.output_bytes < 64 * 1024:
             raise ValueError("scratch_bytes must be at least 1 MiB and output_bytes 64 KiB")
+        if self.judge_timeout <= 0:
+            raise ValueError(f"judge_timeout must be positive, got {self.judge_timeout}")
+        if self.judge_memory_bytes < 512 * MIB:
+            raise ValueError(
+                "judge_memory_bytes must be at least 512 MiB (PyBullet, numpy and the renderer "
+                f"need it), got {self.judge_memory_bytes}"
+            )
         if self.message_chars < 200:
             raise ValueError(f"message_chars must be at least 200, got {self.message_chars}")
 
@@ -98,6 +114,12 @@ class ValidationSettings:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ValidationSettings:
         return cls(**data)
+
+
+class IsolationUnavailable(RuntimeError):
+    """``require_isolation`` was asked for and cannot be given: a layer of the sandbox is
+    missing on this machine, or the caller asked for a way of running (in-process, a PyBullet
+    window) that has no sandbox at all."""
 
 
 def format_bytes(n: int) -> str:

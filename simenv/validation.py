@@ -1,14 +1,17 @@
 """Validation of a task program, in two halves that never share a process in the sandbox.
 
-1. ``build_scenes`` (the task's code): import the file, run ``__init__``, and per seed run
-   ``reset(env)`` and record the scene it built (``simenv.scene_record``). This is the only part
-   that runs task code; the sandbox runs it in a contained child.
-2. ``judge`` (trusted): rebuild each recorded scene, run the expert, compute reward and verdict.
+1. ``simenv.taskcode.build_scenes`` (the task's code): import the file, run ``__init__``, and
+   per seed run ``reset(env)`` and record the scene it built (``simenv.scene_record``). This is
+   the only part that runs task code; the sandbox runs it in a contained child.
+2. ``judge`` here (trusted): rebuild each recorded scene, run the expert, compute reward and
+   verdict. The parse stage's checks (``parse_task``) are here too: they read, never run.
 
-``validate`` runs both here, one after the other (``simgen validate --in-process``); the
-sandbox (``simenv.sandbox.runner``) runs the first in a contained child and the second in the
-calling process. Either way the result is a ``ValidationReport``, and stages are reported
-through an explicit ``on_stage`` callback.
+This module never imports the loader that executes task files (import-linter holds it to
+that), so the trusted side can use it freely. ``simenv.taskcode.validate`` runs both halves in
+one process (``simgen validate --in-process``); the sandbox (``simenv.sandbox.runner``) runs the
+first in a contained child and the second in the judge process (``simenv.sandbox.judge``).
+Either way the result is a ``ValidationReport``, and stages are reported through an explicit
+``on_stage`` callback.
 """
 
 from __future__ import annotations
@@ -16,23 +19,20 @@ from __future__ import annotations
 import ast
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import ValidationError
 
 from simenv.constants import SUCCESS_THRESHOLD
-from simenv.dialect import DialectLog, collect_warnings
 from simenv.environment import Environment
-from simenv.errors import TaskCodeError
-from simenv.loader import TaskLoadError, load_task_class, parse_source, trimmed_traceback
 from simenv.report import EpisodeResult, Stage, ValidationReport
-from simenv.scene_record import SceneRecord, build_world, capture
+from simenv.scene_record import SceneRecord, build_world
 from simenv.settings import ValidationSettings
 from simenv.task import Task
-from simenv.tasks import get_task, module_name_to_task_name
+from simenv.taskfile import TaskLoadError, parse_source
+from simenv.tasks import get_task
 
 StepCallback = Callable[[Environment, int], None]
 #: Called when a validation enters a stage (with the seed, for per-seed stages).
@@ -51,7 +51,7 @@ class StageFailure(Exception):
         self.trace = trace
 
 
-def _no_stage(stage: Stage, seed: int | None) -> None:
+def no_stage(stage: Stage, seed: int | None) -> None:
     """The default stage callback: nobody is listening."""
 
 
@@ -156,61 +156,6 @@ def parse_task(path: Path) -> ast.Module:
     return tree
 
 
-# -- the task's half: build scenes ------------------------------------------------------------
-
-
-def build_scenes(
-    path: Path, settings: ValidationSettings, on_stage: StageCallback = _no_stage
-) -> Iterator[SceneRecord]:
-    """Import the task file, build the task, and yield the scene ``reset`` builds per seed.
-
-    This runs the task's code: inside the sandbox, or here for ``--in-process``. Failures
-    raise ``StageFailure`` with the stage and a message for the task's author. The dialect
-    leniencies the code relied on travel in each record's ``warnings``; with
-    ``settings.strict`` each one fails the stage where it happened (``simenv.dialect``).
-    """
-    with collect_warnings(strict=settings.strict) as log:
-        yield from _build_scenes(path, settings, on_stage, log)
-
-
-def _build_scenes(
-    path: Path, settings: ValidationSettings, on_stage: StageCallback, log: DialectLog
-) -> Iterator[SceneRecord]:
-    on_stage(Stage.IMPORT, None)
-    try:
-        task_class = load_task_class(path)
-    except TaskLoadError as exc:
-        raise StageFailure(exc.stage, str(exc), exc.trace) from exc
-    on_stage(Stage.BUILD, None)
-    try:
-        task_class()
-    except Exception as exc:
-        raise StageFailure(
-            Stage.BUILD,
-            f"Creating {task_class.__name__}() failed: {type(exc).__name__}: {exc}. __init__ must "
-            "call super().__init__() and set attributes such as max_steps and lang_template.",
-            trimmed_traceback(exc, path),
-        ) from exc
-    with Environment() as env:
-        for seed in settings.seeds:
-            on_stage(Stage.RESET, seed)
-            try:
-                task = reset_episode(env, task_class, seed, settings.mode)
-            except Exception as exc:
-                raise StageFailure(
-                    Stage.RESET,
-                    f"reset() failed on seed {seed}: {type(exc).__name__}: {exc}",
-                    trimmed_traceback(exc, path),
-                ) from exc
-            try:
-                yield capture(env, task, seed, list(log.messages))
-            except (TaskCodeError, ValidationError, ValueError) as exc:
-                raise StageFailure(
-                    Stage.RESET,
-                    f"The scene reset() built on seed {seed} cannot be validated: {exc}",
-                ) from exc
-
-
 # -- the trusted half: rebuild, expert, verdict ------------------------------------------------
 
 
@@ -284,7 +229,7 @@ class Judge:
         self,
         report: ValidationReport,
         settings: ValidationSettings,
-        on_stage: StageCallback = _no_stage,
+        on_stage: StageCallback = no_stage,
         gui: bool = False,
     ) -> None:
         self.report, self.settings, self.on_stage, self.gui = report, settings, on_stage, gui
@@ -302,7 +247,11 @@ class Judge:
         """Run the expert on one scene (``StageFailure`` on error)."""
         assert self.env is not None, "use Judge as a context manager"
         self.on_stage(Stage.EPISODES, record.seed)
-        self.report.episodes.append(run_episode(self.env, record))
+        self.keep(record, run_episode(self.env, record))
+
+    def keep(self, record: SceneRecord, episode: EpisodeResult) -> None:
+        """Add a judged episode to the report, with the record's warnings (once each)."""
+        self.report.episodes.append(episode)
         warnings = self.report.warnings
         warnings += [w for w in record.warnings if w not in warnings]
 
@@ -314,7 +263,7 @@ def judge(
     records: Iterable[SceneRecord],
     report: ValidationReport,
     settings: ValidationSettings,
-    on_stage: StageCallback = _no_stage,
+    on_stage: StageCallback = no_stage,
     gui: bool = False,
 ) -> ValidationReport:
     """Run the expert on every recorded scene and give the verdict (``StageFailure`` on error)."""
@@ -336,39 +285,3 @@ def new_report(target: str | Path, settings: ValidationSettings) -> ValidationRe
     return ValidationReport(
         target=str(target), passed=False, stage=Stage.PARSE, min_success=settings.min_success
     )
-
-
-def validate(
-    target: str | Path,
-    settings: ValidationSettings | None = None,
-    *,
-    gui: bool = False,
-    on_stage: StageCallback = _no_stage,
-) -> ValidationReport:
-    """Validate a task (registered name or file) in this process: both halves, no sandbox.
-
-    For debugging and trusted code only: the task's code runs in this process. ``gui`` opens a
-    PyBullet window to watch the expert (needs a display).
-    """
-    settings = settings or ValidationSettings()
-    start = time.perf_counter()
-    report = new_report(target, settings)
-    report.isolation = ["none (in-process)"]
-    try:
-        path = resolve_target(target)
-    except (FileNotFoundError, KeyError) as exc:
-        return _timed(fail(report, StageFailure(Stage.PARSE, str(exc))), start)
-    report.task_name = module_name_to_task_name(path.stem)
-    try:
-        on_stage(Stage.PARSE, None)
-        parse_task(path)
-        records = list(build_scenes(path, settings, on_stage))
-        report = judge(records, report, settings, on_stage, gui)
-    except StageFailure as failure:
-        fail(report, failure)
-    return _timed(report, start)
-
-
-def _timed(report: ValidationReport, start: float) -> ValidationReport:
-    report.seconds = round(time.perf_counter() - start, 4)
-    return report

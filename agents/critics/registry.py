@@ -20,6 +20,9 @@ ENTRY_POINT_GROUP = "simgen.critics"
 #: Critics the graph itself plays: ``human`` pauses the run for a person's verdict, ``llm`` is
 #: built by the agent factory because it needs a model.
 GRAPH_CRITICS = ("human", "llm")
+#: The critics of a run that names none: cheap, deterministic and model-free, so an offline run
+#: and an LLM run are judged alike. An LLM critic judges only when ``llm`` is named.
+DEFAULT_CRITICS: tuple[str, ...] = ("novelty", "assets")
 
 CriticFactory = Callable[[], Critic]
 

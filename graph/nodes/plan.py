@@ -14,6 +14,7 @@ from langgraph.types import Send
 from agents.usage import total_usage
 from graph.context import Context
 from graph.nodes.common import emit, run_dir, thread_of
+from graph.resources import resources_for
 from graph.state import RunState
 from graph.summary import run_summary
 
@@ -40,9 +41,12 @@ def more_to_make(state: RunState, context: Context) -> int:
     tried = len(state.get("results", []))
     remaining = n - _accepted(state)
     budget = context.candidate_budget(n) - tried
-    spent = total_usage(state.get("usage", {})).cost_usd
-    if context.max_cost_usd is not None and spent >= context.max_cost_usd:
-        return 0
+    if context.max_cost_usd is not None:
+        spent = total_usage(state.get("usage", {})).cost_usd
+        # Unknown spending (a model priced when the run started and not now) stops the run:
+        # a budget that cannot be checked is not kept by going on.
+        if spent is None or spent >= context.max_cost_usd:
+            return 0
     return max(0, min(remaining, budget, context.workers))
 
 
@@ -80,7 +84,8 @@ def dispatch(state: RunState, runtime: Runtime[Context]) -> Any:
 
 def record(state: RunState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Write the run's summary so far to ``runs/<thread>/summary.json``."""
-    summary = run_summary(state, thread_of())
+    critics = resources_for(runtime.context).agents.critic_names
+    summary = run_summary(state, thread_of(), critics)
     folder = run_dir(runtime.context)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")

@@ -2,7 +2,7 @@
 
 ``python -I -m simenv.sandbox.child`` imports the simulator, then reads its job (the task's
 file name and source, and the settings) as JSON on stdin, writes the file to its scratch
-folder, sets its rlimits, runs ``simenv.validation.build_scenes``
+folder, sets its rlimits, runs ``simenv.taskcode.build_scenes``
 and writes JSON lines to its original stdout: ``{"stage": ..., "seed": ...}`` as it enters a
 stage, ``{"record": ...}`` per seed, ``{"failure": ...}`` when the task failed, ``{"done": true}``
 at the end. The task's own prints go to stderr, which the parent keeps as a log.
@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from simenv.report import Stage
+from simenv.sandbox.containment import MAX_JOB_BYTES
 from simenv.settings import ValidationSettings
-from simenv.validation import StageFailure, build_scenes
+from simenv.taskcode import build_scenes
+from simenv.validation import StageFailure
 
-MAX_JOB_BYTES = 1 << 20
 #: Threads count against RLIMIT_NPROC too; seccomp already refuses new processes.
 MAX_TASKS = 64
 

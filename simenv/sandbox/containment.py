@@ -47,6 +47,9 @@ import simenv
 from simenv.sandbox import seccomp
 from simenv.settings import ValidationSettings
 
+#: The most bytes of job (task source and settings) sent to the sandbox; the child reads no more.
+MAX_JOB_BYTES = 1 << 20
+
 log = logging.getLogger(__name__)
 
 SANDBOX_UID = 65534

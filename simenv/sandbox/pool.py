@@ -22,8 +22,8 @@ from typing import Any, Literal
 
 from simenv.report import Stage, ValidationReport
 from simenv.sandbox.runner import validate_isolated
-from simenv.settings import ValidationSettings
-from simenv.validation import StageFailure, fail, new_report, validate
+from simenv.settings import IsolationUnavailable, ValidationSettings
+from simenv.validation import StageFailure, fail, new_report
 
 Executor = Literal["process", "ray", "in-process"]
 EXECUTORS: tuple[str, ...] = ("process", "ray", "in-process")
@@ -44,16 +44,24 @@ def validate_many(
     """Yield one report per target, as each finishes (or in input order with ``ordered``).
 
     ``in-process`` runs the unsandboxed validator (for debugging), so a hostile program can
-    harm this process: never use it on untrusted code.
+    harm this process: never use it on untrusted code. It is refused
+    (``IsolationUnavailable``) when ``settings.require_isolation`` is set.
     """
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
     if executor not in EXECUTORS:
         raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}; got {executor!r}")
     settings = settings or ValidationSettings()
+    if executor == "in-process" and settings.require_isolation:
+        raise IsolationUnavailable(
+            "require_isolation is set, but the in-process executor runs task code in this "
+            "process with no sandbox; use the 'process' or 'ray' executor."
+        )
     if executor == "ray":
         reports = _ray(targets, settings, workers, ordered, ray_address)
     elif executor == "in-process":
+        from simenv.taskcode import validate  # the explicit debugging path for trusted code
+
         reports = (validate(target, settings) for target in targets)
     elif workers == 1:
         reports = (validate_isolated(target, settings) for target in targets)

@@ -4,7 +4,8 @@ The trusted side of the sandbox. It reads and checks the file (parse stage: synt
 import check, methods a task may not redefine), runs the task's half of the validation in a
 fresh bubblewrap sandbox (``containment.py``, ``child.py``), reads back at most
 ``settings.output_bytes`` of schema-checked scene records within ``settings.timeout`` seconds,
-then rebuilds each scene here and lets the expert give the verdict (``simenv.validation.judge``).
+then has each scene rebuilt and judged by the expert in the judge process
+(``simenv.sandbox.judge``: its own output, wall-clock and memory limits, crashes contained).
 Whatever the task does, the report says what happened and which limit was hit; the sandbox
 leaves no process behind (its PID namespace dies with it).
 """
@@ -25,17 +26,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
+from simenv.record_checks import RecordRejected, decode_record, printable
 from simenv.report import Stage, ValidationReport
 from simenv.sandbox import static_check as static_checks
-from simenv.sandbox.child import MAX_JOB_BYTES
-from simenv.sandbox.containment import Containment, Sandbox, probe, sandbox_key, start
+from simenv.sandbox.containment import (
+    MAX_JOB_BYTES,
+    Containment,
+    Sandbox,
+    probe,
+    sandbox_key,
+    start,
+)
+from simenv.sandbox.judge import IsolatedJudge
 from simenv.scene_record import SceneRecord
-from simenv.settings import ValidationSettings
+from simenv.settings import IsolationUnavailable, ValidationSettings
 from simenv.tasks import module_name_to_task_name
 from simenv.validation import (
-    Judge,
     StageCallback,
     StageFailure,
     fail,
@@ -60,8 +66,7 @@ SIGNAL_HINTS = {
 SANDBOX_STAGES = (Stage.IMPORT, Stage.BUILD, Stage.RESET)
 
 
-class IsolationUnavailable(RuntimeError):
-    """``require_isolation`` was asked for and this machine cannot give every layer."""
+__all__ = ["IsolationUnavailable", "SandboxResult", "record_scenes", "run_isolated"]
 
 
 def _no_stage(stage: Stage, seed: int | None) -> None:
@@ -94,8 +99,8 @@ def validate_isolated(
 
     ``on_stage(stage, seed)`` is called as the validation moves through its stages. Raises
     ``IsolationUnavailable`` when ``settings.require_isolation`` is set and a layer is missing.
-    The expert runs in this process, on PyBullet's default client: do not call this while an
-    ``Environment`` is open here (``validate_many`` runs it in worker processes).
+    The expert runs in this process's judge process (``simenv.sandbox.judge``), so this may be
+    called while an ``Environment`` is open here.
     """
     return run_isolated(target, settings, on_stage=on_stage).report
 
@@ -119,7 +124,7 @@ def run_isolated(
         return _finish(result, settings, start)
     report = result.report
     report.isolation = list(found.layers)
-    with Judge(report, settings, on_stage) as judging:
+    with IsolatedJudge(report, settings, on_stage) as judging:
         _contain(result, found, path, settings, on_stage, judging.add)
     if _built_every_scene(result, settings):
         result.report = judging.verdict()
@@ -350,13 +355,45 @@ def _message(
     on_stage: StageCallback,
     on_record: RecordCallback,
 ) -> None:
-    """One line from the sandbox: untrusted, so anything malformed is ignored or refused."""
+    """One line from the sandbox: untrusted, so anything malformed is ignored or refused, and
+    nothing in it (a line nested thousands deep, a value no check expected) may escape as an
+    exception: that fails the scene with a clear message instead."""
+    if result.failure is not None:
+        return
     try:
         message = json.loads(line)
     except ValueError:
+        return  # not a message (the child writes only JSON lines; task code may write junk)
+    except Exception as exc:  # noqa: BLE001 - RecursionError on deep nesting, and the like
+        result.failure = _unreadable(result, exc)
         return
-    if not isinstance(message, dict) or result.failure is not None:
+    if not isinstance(message, dict):
         return
+    try:
+        _handle(message, result, settings, on_stage, on_record)
+    except StageFailure as failure:
+        result.failure = failure
+    except Exception as exc:  # noqa: BLE001 - untrusted input never becomes a traceback
+        result.failure = _unreadable(result, exc)
+
+
+def _unreadable(result: SandboxResult, exc: BaseException) -> StageFailure:
+    detail = printable(f"{type(exc).__name__}: {exc}")[:300]
+    return StageFailure(
+        result.stage if result.stage in SANDBOX_STAGES else Stage.RESET,
+        f"The sandbox sent a message the validator cannot read ({detail}). A task sends its "
+        "scene only through the task API (env.add_object, self.add_goal); do not write to "
+        "the process's output.",
+    )
+
+
+def _handle(
+    message: dict[str, Any],
+    result: SandboxResult,
+    settings: ValidationSettings,
+    on_stage: StageCallback,
+    on_record: RecordCallback,
+) -> None:
     if set(message) == {"stage", "seed"}:
         with contextlib.suppress(ValueError, TypeError):
             stage = Stage(message["stage"])
@@ -373,14 +410,14 @@ def _message(
 def _record(
     data: Any, result: SandboxResult, settings: ValidationSettings, on_record: RecordCallback
 ) -> None:
+    """Decode and check one scene record (``simenv.record_checks``), then judge it."""
     expected = settings.seed + len(result.records)
     try:
-        record = SceneRecord.model_validate(data)
-    except ValidationError as exc:
+        record = decode_record(data)
+    except RecordRejected as exc:
         result.failure = StageFailure(
             Stage.RESET,
-            f"The scene reset() built on seed {expected} is not a valid scene record: "
-            f"{_first_errors(exc)}",
+            f"The scene reset() built on seed {expected} was refused: {printable(str(exc))}",
         )
         return
     if record.seed != expected or len(result.records) >= settings.episodes:
@@ -393,14 +430,6 @@ def _record(
         on_record(record)
     except StageFailure as failure:
         result.failure = failure
-
-
-def _first_errors(exc: ValidationError, n: int = 3) -> str:
-    parts = []
-    for error in exc.errors()[:n]:
-        where = ".".join(str(x) for x in error["loc"])
-        parts.append(f"{where}: {error['msg']}")
-    return "; ".join(parts)
 
 
 def _failure(data: Any, result: SandboxResult) -> StageFailure:

@@ -15,7 +15,7 @@ from agents.offline.reflection import OfflineReflector, plan_repair
 from agents.protocols import ProposalRequest
 from simenv.report import EpisodeResult, Stage, ValidationReport
 from simenv.settings import ValidationSettings
-from simenv.validation import validate
+from simenv.taskcode import validate
 
 FAST = [
     r for r in RELATIONS if r != "push-pile"
@@ -81,24 +81,29 @@ def test_reflection_adds_bowls_when_objects_topple() -> None:
 
 @pytest.mark.integration
 def test_offline_repair_loop_turns_a_failing_spec_into_a_passing_one(tmp_path: Path) -> None:
+    # One step for three objects: the expert runs out of steps, so the first draft must fail
+    # at the success stage, and only the reflection's change (a longer step budget) can fix it.
     spec = TaskSpec(
         relation="place-in-bowls",
-        object="cylinder",
-        n_objects=4,
-        colors=["red"] * 4,
-        n_targets=1,
-        max_steps=6,
+        object="block",
+        n_objects=3,
+        colors=["red"] * 3,
+        n_targets=3,
+        max_steps=1,
     )
     proposal, coder, reflector = proposal_for(spec), OfflineCoder(), OfflineReflector()
     draft = coder.write(proposal, [])
+    reports: list[ValidationReport] = []
     for _ in range(4):
         path = tmp_path / f"draft{draft.attempt}" / "task.py"
         path.parent.mkdir()
         path.write_text(draft.code)
-        report = validate(path, ValidationSettings(episodes=3, min_success=0.6))
-        if report.passed:
+        reports.append(validate(path, ValidationSettings(episodes=3, min_success=0.6)))
+        if reports[-1].passed:
             break
         draft = coder.write(
-            proposal, [], draft, reflector.diagnose(proposal, draft, report), report
+            proposal, [], draft, reflector.diagnose(proposal, draft, reports[-1]), reports[-1]
         )
-    assert report.passed, report.error
+    first, last = reports[0], reports[-1]
+    assert not first.passed and first.stage is Stage.SUCCESS, first.error
+    assert len(reports) >= 2 and last.passed, last.error

@@ -50,15 +50,15 @@ def test_two_models_with_and_without_repairs(
     assert (sloppy["syntax_pass_rate"], sloppy["runtime_pass_rate"]) == (1.0, 1.0)
     assert sloppy["completion_rate"] == sloppy["acceptance_rate"] == 1.0
     assert sloppy["repairs_per_accepted"] == 1.0
-    # proposer, coder, reflection, coder again, critic
-    assert sloppy["llm_calls"] == sloppy["calls_per_accepted"] == 5
+    # proposer, coder, reflection, coder again (no LLM critic: none was asked for)
+    assert sloppy["llm_calls"] == sloppy["calls_per_accepted"] == 4
     assert sloppy["tokens_per_accepted"] == sloppy["tokens"] > 0
     assert sloppy_off["syntax_pass_rate"] == 1.0 and sloppy_off["runtime_pass_rate"] == 0.0
     assert sloppy_off["completion_rate"] == sloppy_off["acceptance_rate"] == 0.0
     assert sloppy_off["seconds_per_accepted"] is None and sloppy_off["accepted"] == 0
     for steady in (rows["openai:steady", 1], rows["openai:steady", 0]):
         assert steady["completion_rate"] == 1.0 and steady["repairs_per_accepted"] == 0.0
-        assert steady["llm_calls"] == 3
+        assert steady["llm_calls"] == 2
 
     with (out / "bench.csv").open() as handle:
         table = list(csv.DictReader(handle))
@@ -70,6 +70,31 @@ def test_two_models_with_and_without_repairs(
     for stem, *_ in CHARTS:
         with Image.open(out / f"{stem}.png") as chart:
             assert chart.size == (640, 360)
+
+
+def test_offline_and_llm_rows_are_judged_by_the_same_critics(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-local-test")
+    out = tmp_path / "bench"
+    with ScriptedServer(answer, by_model=True) as server:
+        result = CliRunner().invoke(
+            app,
+            [
+                "bench", "llm", "--models", "offline,openai:steady", "-n", "1",
+                "--base-url", server.base_url, "--no-without-repairs", "--episodes", "2",
+                "--max-candidates", "1", "--out", str(out), "--json",
+            ],
+        )  # fmt: skip
+        served = len(server.requests)
+    assert result.exit_code == 0, result.output
+    offline, llm = json.loads((out / "bench.json").read_text())["results"]
+    assert (offline["model"], llm["model"]) == ("offline", "openai:steady")
+    assert offline["critics"] == llm["critics"] == ["novelty", "assets"]
+    # The LLM row's calls are its proposer's and coder's: no critic of its own was added.
+    assert llm["llm_calls"] == served == 2 and offline["llm_calls"] == 0
+    with (out / "bench.csv").open() as handle:
+        assert [r["critics"] for r in csv.DictReader(handle)] == ["novelty assets"] * 2
 
 
 def usage_error(*args: str) -> str:
@@ -89,3 +114,7 @@ def test_bad_options_are_clear_errors(tmp_path: Path) -> None:
     )
     assert "named twice" in usage_error("--models", "offline,offline")
     assert "explore or target" in usage_error("--models", "offline", "--mode", "sideways")
+    assert "--critic llm needs a model in every row" in usage_error(
+        "--models", "offline,openai:gpt-4o", "--critic", "llm"
+    )
+    assert "No critic named 'novelt'" in usage_error("--models", "offline", "--critic", "novelt")

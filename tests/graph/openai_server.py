@@ -3,13 +3,15 @@
 It offers what a plain vLLM / llama.cpp server offers: ``GET /v1/models`` and
 ``POST /v1/chat/completions`` (no tools, no response_format). ``answer(prompt)`` decides each
 reply, or ``answer(model, prompt)`` with ``by_model=True`` (one server playing several
-models); the server counts the requests it served.
+models); the server keeps the requests it served, when each arrived (``times``, monotonic
+seconds) and the token usage it reported for each (``usages``).
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -20,6 +22,8 @@ class ScriptedServer:
         self.answer = answer
         self.by_model = by_model
         self.requests: list[dict[str, Any]] = []
+        self.times: list[float] = []
+        self.usages: list[dict[str, int]] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -43,6 +47,7 @@ class ScriptedServer:
                     self._send(404, {"error": {"message": "not found"}})
 
             def do_POST(self) -> None:
+                server.times.append(time.monotonic())
                 length = int(self.headers.get("Content-Length", 0))
                 request = json.loads(self.rfile.read(length))
                 server.requests.append(request)
@@ -52,6 +57,12 @@ class ScriptedServer:
                 prompt = "\n".join(str(m.get("content", "")) for m in request["messages"])
                 model = str(request.get("model", "scripted"))
                 text = server.answer(model, prompt) if server.by_model else server.answer(prompt)
+                usage = {
+                    "prompt_tokens": len(prompt) // 4,
+                    "completion_tokens": len(text) // 4,
+                    "total_tokens": len(prompt) // 4 + len(text) // 4,
+                }
+                server.usages.append(usage)
                 self._send(
                     200,
                     {
@@ -66,11 +77,7 @@ class ScriptedServer:
                                 "finish_reason": "stop",
                             }
                         ],
-                        "usage": {
-                            "prompt_tokens": len(prompt) // 4,
-                            "completion_tokens": len(text) // 4,
-                            "total_tokens": len(prompt) // 4 + len(text) // 4,
-                        },
+                        "usage": usage,
                     },
                 )
 

@@ -16,7 +16,7 @@ import pytest
 from memory.records import Origin
 from memory.store import TaskMemory
 from simenv.settings import ValidationSettings
-from simenv.validation import validate
+from simenv.taskcode import validate
 
 pytestmark = pytest.mark.integration
 

@@ -20,7 +20,7 @@ from scripted import (
 from graph.context import Context
 from graph.run import run
 from simenv.settings import ValidationSettings
-from simenv.validation import validate
+from simenv.taskcode import validate
 
 pytestmark = pytest.mark.integration
 
@@ -38,6 +38,9 @@ def llm_context(workspace: Path, **overrides: object) -> Context:
         "max_candidates": 1,
     }
     settings.update(overrides)
+    critics = settings["critics"]
+    if isinstance(critics, list) and "llm" not in critics:
+        del settings["critic_model"]  # a critic model with no 'llm' critic is refused
     return Context(**settings)  # type: ignore[arg-type]
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -59,3 +60,13 @@ def test_unfinished_and_failed_episodes(tmp_path: Path) -> None:
     assert [(r.seed, r.success) for r in both] == [(0, True), (2, False)]
     assert store.remove_unfinished("put-block-in-bowl", "train") == [6]
     assert not (store.path / episode_key("put-block-in-bowl", "train", 6)).exists()
+
+
+def test_an_episode_under_another_splits_seed_is_not_served(tmp_path: Path) -> None:
+    """A store written under CLIPort's old val numbering (odd seeds from 1) may hold a "val"
+    episode with seed 3, now a test seed: it must not be served as validation data."""
+    store = DemoStore(tmp_path / "demos.zarr")
+    store.prepare("put-block-in-bowl", "val")
+    for seed in (1, 3):
+        store.write(replace(fake_episode(seed), split="val"))
+    assert [r.seed for r in store.episodes("put-block-in-bowl", "val")] == [1]

@@ -14,7 +14,7 @@ from simenv.grippers import Spatula
 from simenv.loader import load_task_class
 from simenv.settings import ValidationSettings
 from simenv.task import Task
-from simenv.validation import validate
+from simenv.taskcode import validate
 
 DATA = Path(__file__).parent / "data"
 

@@ -6,7 +6,7 @@ import pytest
 
 from simenv.report import Stage
 from simenv.settings import ValidationSettings
-from simenv.validation import validate
+from simenv.taskcode import validate
 
 BROKEN = {
     "syntax.py": ("class T(Task\n", Stage.PARSE, "Syntax error"),

@@ -20,8 +20,8 @@ from simenv.sandbox.containment import FALLBACK_LAYERS, FULL_LAYERS, Containment
 from simenv.sandbox.pool import validate_many
 from simenv.sandbox.runner import WAITING, IsolationUnavailable, run_isolated, validate_isolated
 from simenv.settings import GIB, ValidationSettings
+from simenv.taskcode import validate
 from simenv.tasks import get_task
-from simenv.validation import validate
 
 SETTINGS = ValidationSettings(episodes=2, seed=3, timeout=60, memory_bytes=2 * GIB)
 NO_TASK = "import numpy as np\n"
