@@ -11,7 +11,8 @@ What it runs, in one workspace (default ``simgen-data/bench-policy``):
 
 Targets: at least 80% success on put-block-in-bowl and on block-insertion (test split, 50
 episodes each) with 100 demonstrations per task, after at most 30 minutes of training on a
-2-core CPU. Exits 1 when a target is missed. Run with ``nice``:
+2-core CPU, wall-clock (data preparation and checkpoints included; a resumed run cannot show
+it). Exits 1 when a target is missed. Run with ``nice``:
 ``nice -n 10 .venv/bin/python benchmarks/bench_policy.py``.
 """
 
@@ -74,6 +75,12 @@ def main() -> int:
     parser.add_argument(
         "--seed", type=int, default=0, help="training seed (initialisation, samples)"
     )
+    parser.add_argument(
+        "--no-color-grounding",
+        action="store_true",
+        help="train without the colour-word maps (ModelConfig.color_grounding off), to see "
+        "what the palette prior is worth on test-split colours",
+    )
     args = parser.parse_args()
     results: dict[str, object] = {"tasks": TASKS, "cpus": os.cpu_count()}
     results["load_average_start"] = os.getloadavg()
@@ -93,6 +100,9 @@ def main() -> int:
 
     config = preset("small")
     config = replace(config, train=replace(config.train, checkpoint_every=100, seed=args.seed))
+    if args.no_color_grounding:
+        config = replace(config, model=replace(config.model, color_grounding=False))
+    results["color_grounding"] = config.model.color_grounding
     train_request = TrainRequest(
         TASKS, args.demos, args.steps, config, args.run, max_minutes=args.max_minutes
     )
@@ -104,18 +114,21 @@ def main() -> int:
             last_report[0] = now
             log(f"train step {getattr(record, 'step', 0)}/{total}")
 
+    began = time.perf_counter()
     result = train(args.workspace, train_request, on_step=progress)
+    # The target is wall-clock: the summed step times leave out preparing the data, writing
+    # checkpoints and the loss curve. A resumed run's earlier sessions are not timed here.
+    minutes = (time.perf_counter() - began) / 60
     trained_steps = result.history[-1].step
-    minutes = sum(h.seconds for h in result.history) / 60
     results["training"] = {
         "steps": trained_steps,
         "resumed_from": result.resumed_from,
-        "minutes_this_session": round(result.seconds / 60, 2),
-        "minutes_in_steps_total": round(minutes, 2),
+        "wall_minutes": round(minutes, 2),
+        "minutes_in_steps_total": round(sum(h.seconds for h in result.history) / 60, 2),
         "checkpoint": str(result.checkpoint),
         "curve": str(result.curve),
     }
-    log(f"trained {trained_steps} steps in {minutes:.1f} min")
+    log(f"trained {trained_steps} steps in {minutes:.1f} min (wall-clock)")
 
     model, _, _ = load_model(result.checkpoint)
     report = evaluate(TransporterPolicy(model), TASKS, args.episodes, "test")
@@ -131,9 +144,18 @@ def main() -> int:
     print(f"{'task':<22} {'success':>8} {'mean reward':>12}")
     for score in report.tasks:
         print(f"{score.task:<22} {score.success_rate:>8.0%} {score.mean_reward:>12.3f}")
-    print(f"training: {trained_steps} steps, {minutes:.1f} min (target <= {TARGET_MINUTES})")
+    print(
+        f"training: {trained_steps} steps, {minutes:.1f} min wall-clock "
+        f"(target <= {TARGET_MINUTES})"
+    )
     missed = [t.task for t in report.tasks if t.success_rate < TARGET_SUCCESS]
-    if minutes > TARGET_MINUTES:
+    if result.resumed_from:
+        print(
+            f"training time unchecked: the run resumed from step {result.resumed_from} and its "
+            "earlier sessions were not timed (use a fresh --run)"
+        )
+        missed.append("training time (resumed run)")
+    elif minutes > TARGET_MINUTES:
         missed.append("training time")
     if missed:
         print(f"MISSED: {', '.join(missed)}")

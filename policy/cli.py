@@ -66,14 +66,20 @@ def demos_command(
     split: Annotated[str, typer.Option(help="train, val or test (distinct seeds).")] = "train",
     workers: Annotated[int, typer.Option(min=1, help="Episodes recorded at once.")] = 1,
     executor: Annotated[str, typer.Option(help="'process' (this machine) or 'ray'.")] = "process",
+    max_failures: Annotated[
+        int, typer.Option(min=1, help="Give up on a task after this many failed seeds.")
+    ] = 50,
     workspace: Workspace = Path("simgen-data"),
     as_json: AsJson = False,
 ) -> None:
-    """Record expert demonstrations (resumable: stored episodes are kept)."""
+    """Record expert demonstrations (resumable: stored episodes are kept). Exits 1, naming the
+    failed seeds and why, when a task ends with fewer than ``--n`` episodes."""
     from policy.demos import DemoRequest, record_demos
-    from policy.tasks import TaskTargetError
+    from policy.tasks import TaskTargetError, resolve_task
 
-    request = DemoRequest(tuple(tasks), n, _split(split), workers, executor)
+    request = DemoRequest(
+        tuple(tasks), n, _split(split), workers, executor, max_failures=max_failures
+    )
     with _progress("recording", n * len(tasks), not as_json) as bar:
         job = bar.add_task("recording", total=n * len(tasks))
 
@@ -88,19 +94,39 @@ def demos_command(
     from policy.store import DemoStore, store_path
 
     store = DemoStore(store_path(workspace))
+    counts: dict[str, int] = {}
+    failed: dict[str, dict[int, str]] = {}
+    for target in tasks:
+        name = resolve_task(target).name  # a task file's episodes are stored by its task name
+        refs = store.episodes(name, split, include_failed=True)
+        counts[target] = sum(r.success for r in refs)
+        if counts[target] < n:
+            failed[target] = {r.seed: r.reason or "no reason stored" for r in refs if not r.success}
     summary = {
         "store": str(store.path),
         "split": split,
         "recorded": len(outcomes),
         "failed": sum(not o.success for o in outcomes),
-        "tasks": {t: len(store.episodes(t, split)) for t in tasks},
+        "tasks": counts,
+        "short": {
+            t: {"episodes": counts[t], "wanted": n, "failed_seeds": f} for t, f in failed.items()
+        },
     }
     if as_json:
         sys.stdout.write(json.dumps(summary) + "\n")
-        return
-    for task, count in summary["tasks"].items():  # type: ignore[attr-defined]
-        console.print(f"{task}: {count} {split} episodes")
-    console.print(f"store: {store.path}")
+    else:
+        for task, count in counts.items():
+            console.print(f"{task}: {count} {split} episodes")
+        console.print(f"store: {store.path}")
+    for task, seeds in failed.items():
+        console.print(
+            f"[red]error:[/red] {task}: {counts[task]} of {n} {split} episodes after "
+            f"{len(seeds)} failed seeds (gave up at --max-failures {max_failures}):"
+        )
+        for seed, reason in sorted(seeds.items()):
+            console.print(f"  seed {seed}: {reason}")
+    if failed:
+        raise typer.Exit(EXIT_FAILED)
 
 
 @app.command("train")

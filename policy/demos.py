@@ -40,6 +40,8 @@ class EpisodeOutcome:
     reward: float
     steps: int
     bytes: int
+    #: Why a failed seed failed (the sandbox's error, or the expert's reward); "" on success.
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,11 +66,18 @@ def record_episode(env: Environment, task_name: str, seed: int, split: str) -> E
 
     Returns the episode when the expert succeeds, else None.
     """
+    episode = record_or_reason(env, task_name, seed, split)
+    return episode if isinstance(episode, Episode) else None
+
+
+def record_or_reason(env: Environment, task_name: str, seed: int, split: str) -> Episode | str:
+    """``record_episode``, but a failed seed gives the reason it failed instead of None, so
+    that ``simgen demos`` can say which seeds failed and why."""
     target = resolve_task(task_name)
     try:
         task = start_episode(env, target, seed, split)
-    except SceneNotBuilt:
-        return None  # a generated task whose scene did not build on this seed: a failed seed
+    except SceneNotBuilt as exc:
+        return f"scene not built: {exc}"  # a generated task's scene failed on this seed
     agent = task.oracle(env)
     obs, _, _, info = env.step()  # the first observation (reset_episode keeps only the task)
     steps: list[tuple[Any, Any, str, bool]] = []
@@ -84,8 +93,10 @@ def record_episode(env: Environment, task_name: str, seed: int, split: str) -> E
         total += reward
         if done:
             break
-    if total <= SUCCESS_THRESHOLD or not steps:
-        return None
+    if not steps:
+        return "the expert took no step"
+    if total <= SUCCESS_THRESHOLD:
+        return f"the expert's episode scored {total:.3f} (success needs > {SUCCESS_THRESHOLD})"
     return _episode(target.name, split, seed, total, steps)
 
 
@@ -130,10 +141,10 @@ def _world() -> Environment:
 def record_and_store(store_path: str, task_name: str, seed: int, split: str) -> EpisodeOutcome:
     """Record one seed in this process's world and write the result to the store."""
     store = DemoStore(Path(store_path))
-    episode = record_episode(_world(), task_name, seed, split)
-    if episode is None:
-        store.write_failure(resolve_task(task_name).name, split, seed, 0.0)
-        return EpisodeOutcome(task_name, split, seed, False, 0.0, 0, 0)
+    episode = record_or_reason(_world(), task_name, seed, split)
+    if isinstance(episode, str):
+        store.write_failure(resolve_task(task_name).name, split, seed, 0.0, episode)
+        return EpisodeOutcome(task_name, split, seed, False, 0.0, 0, 0, episode)
     size = store.write(episode)
     return EpisodeOutcome(task_name, split, seed, True, episode.reward, episode.steps, size)
 

@@ -20,8 +20,8 @@ Layout (``demos.zarr`` under the workspace's ``demos/``)::
         rotation_matters (T,) bool            whether the step's goal scores the yaw (when not,
                                               the expert's yaw is arbitrary)
 
-Failed expert episodes are kept as attribute-only groups (``success`` false) so that a
-resumed run does not retry them.
+Failed expert episodes are kept as attribute-only groups (``success`` false, and a ``reason``
+attribute saying why) so that a resumed run does not retry them.
 """
 
 from __future__ import annotations
@@ -63,6 +63,8 @@ class EpisodeRef:
     steps: int
     reward: float
     success: bool
+    #: Why a failed episode failed ("" for successes and for failures stored without one).
+    reason: str = ""
 
     @property
     def key(self) -> str:
@@ -135,10 +137,13 @@ class DemoStore:
         group.attrs["complete"] = True
         return self.episode_bytes(episode.task, episode.split, episode.seed)
 
-    def write_failure(self, task: str, split: str, seed: int, reward: float) -> None:
-        """Remember that the expert failed on this seed (no arrays)."""
+    def write_failure(
+        self, task: str, split: str, seed: int, reward: float, reason: str = ""
+    ) -> None:
+        """Remember that the expert failed on this seed, and why (no arrays)."""
         group = zarr.open_group(str(self.path), path=episode_key(task, split, seed), mode="w")
-        group.attrs.update(self._attrs(task, split, seed, reward, False) | {"steps": 0})
+        attrs = self._attrs(task, split, seed, reward, False) | {"steps": 0, "reason": reason}
+        group.attrs.update(attrs)
         group.attrs["complete"] = True
 
     @staticmethod
@@ -183,6 +188,7 @@ class DemoStore:
                     steps=int(attrs["steps"]),
                     reward=float(attrs["reward"]),
                     success=bool(attrs["success"]),
+                    reason=str(attrs.get("reason", "")),
                 )
             )
         return sorted(refs, key=lambda r: r.seed)

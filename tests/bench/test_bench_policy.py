@@ -7,6 +7,7 @@ import csv
 import json
 import shutil
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,13 @@ from typer.testing import CliRunner
 
 from bench.policy_config import BenchEvent, PolicyBenchConfig, PolicyBenchError
 from bench.policy_output import write_policy_results
-from bench.policy_transfer import check_work_folder, make_plan, run_experiment, t_interval
+from bench.policy_transfer import (
+    check_work_folder,
+    make_plan,
+    run_experiment,
+    t_interval,
+    train_request,
+)
 from reports.bench_policy import is_policy_bench
 from simenv.tasks import get_task
 from simgen.cli import app
@@ -43,7 +50,7 @@ def tiny_setting(out: Path, generated: Path) -> PolicyBenchConfig:
         generated=(str(generated),),
         held_out=(HELD_OUT,),
         arms=(0, 1),
-        few_shot=(0, 1),
+        few_shot=(0,),
         train_seeds=2,
         demos=1,
         steps=STEPS,
@@ -58,7 +65,7 @@ def cli_args(config: PolicyBenchConfig) -> list[str]:
     return [
         "bench", "policy", "--out", str(config.out), "--base", BASE,
         "--generated", config.generated[0], "--held-out", HELD_OUT, "--arms", "0,1",
-        "--few-shot", "0,1", "--train-seeds", "2", "--demos", "1", "--steps", str(STEPS),
+        "--few-shot", "0", "--train-seeds", "2", "--demos", "1", "--steps", str(STEPS),
         "--config", "tiny", "--checkpoints", "2", "--val-episodes", "1",
         "--test-episodes", "1", "--json",
     ]  # fmt: skip
@@ -76,7 +83,7 @@ def mtimes(folder: Path) -> dict[str, int]:
 
 def test_tiny_run_shape_selection_and_resume(tmp_path: Path) -> None:
     config = tiny_setting(tmp_path / "bench", generated_file(tmp_path))
-    runs = 2 * 2 * 2  # arms x few-shot settings x seeds
+    runs = 2 * 2  # arms x seeds (zero-shot only: evaluation episodes are most of the time)
 
     # 1. Killed in the third training step of the first run (its checkpoint is at step 2).
     work: Counter[str] = Counter()
@@ -89,8 +96,7 @@ def test_tiny_run_shape_selection_and_resume(tmp_path: Path) -> None:
 
     with pytest.raises(Interrupted):
         run_experiment(config, on_event=interrupt)
-    # demos of the base and generated task (1 each) and 1 of the held-out task (K = 1)
-    assert work["demos"] == 3
+    assert work["demos"] == 2  # of the base and the generated task (zero-shot: none held out)
 
     # 2. The same command again: no demonstration recorded again, training resumed at step 2.
     work.clear()
@@ -102,7 +108,7 @@ def test_tiny_run_shape_selection_and_resume(tmp_path: Path) -> None:
         ] += event.amount
 
     bench = run_experiment(config, on_event=count)
-    assert work["demos"] == 0 and kept["demos"] == 3
+    assert work["demos"] == 0 and kept["demos"] == 2
     assert work["train"] == runs * STEPS - 2 and kept["train"] == 2
     assert work["select"] == runs * 2 * 1  # 2 checkpoints x 1 held-out task x 1 episode
     assert work["test"] == runs * 2 * 1  # (held-out + base task) x 1 episode
@@ -112,9 +118,7 @@ def test_tiny_run_shape_selection_and_resume(tmp_path: Path) -> None:
     # bench.json: the shape other tools read.
     data = json.loads((config.out / "bench.json").read_text())
     assert data["selection_split"] == "val" and data["report_split"] == "test"
-    assert [(a["generated"], a["few_shot"]) for a in data["arms"]] == [
-        (0, 0), (1, 0), (0, 1), (1, 1)
-    ]  # fmt: skip
+    assert [(a["generated"], a["few_shot"]) for a in data["arms"]] == [(0, 0), (1, 0)]
     for arm in data["arms"]:
         assert arm["train_seeds"] == 2
         assert set(arm["held_out"]) == {HELD_OUT} and set(arm["base"]) == {BASE}
@@ -142,7 +146,7 @@ def test_tiny_run_shape_selection_and_resume(tmp_path: Path) -> None:
             assert test["split"] == "test" and test["checkpoint"] == chosen["checkpoint"]
     with (config.out / "bench.csv").open() as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == 4 * 2 and {r["role"] for r in rows} == {"held_out", "base"}
+    assert len(rows) == 2 * 2 and {r["role"] for r in rows} == {"held_out", "base"}
     assert is_policy_bench(config.out)
     assert "block-insertion" in (config.out / "index.html").read_text()
 
@@ -158,6 +162,18 @@ def test_tiny_run_shape_selection_and_resume(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", str(config.out), "--json"])
     assert result.exit_code == 0, result.output
     assert (config.out / "index.html").is_file()
+
+
+def test_few_shot_runs_train_on_k_demonstrations_of_each_held_out_task(tmp_path: Path) -> None:
+    config = replace(tiny_setting(tmp_path, generated_file(tmp_path)), few_shot=(0, 3), demos=5)
+    plan = make_plan(config)
+    assert [r.name for r in plan.runs][:2] == ["g00-k0-s0", "g00-k0-s1"]
+    few = next(r for r in plan.runs if r.few_shot == 3 and r.generated == 1)
+    request = train_request(config, plan, few)
+    assert request.tasks == (BASE, "gen-red-in-green", HELD_OUT)
+    assert request.task_demos() == [5, 5, 3]
+    zero = next(r for r in plan.runs if r.few_shot == 0 and r.generated == 1)
+    assert train_request(config, plan, zero).tasks == (BASE, "gen-red-in-green")
 
 
 def test_held_out_tasks_never_pretrained(tmp_path: Path) -> None:

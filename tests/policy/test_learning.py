@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pytest
@@ -64,7 +64,8 @@ class ImagesAndInstructionOnly:
     seen_keys: set[str] = field(default_factory=set)
 
     def begin(self, env: Environment, task: Task) -> None:
-        self.inner.begin(CamerasOnly(list(env.agent_cams)), NoTask())  # type: ignore[arg-type]
+        cameras = CamerasOnly([dict(c) for c in env.agent_cams])
+        self.inner.begin(cast(Environment, cameras), cast(Task, NoTask()))
 
     def act(self, obs: dict[str, Any], info: dict[Any, Any]) -> dict[str, Any] | None:
         assert set(obs) == {"color", "depth"}, set(obs)
