@@ -199,11 +199,15 @@ def policy_table(bench: dict[str, Any]) -> Table:
 
 
 class StageBars:
-    """A rich progress bar per stage (generate, demos, train, select, test), fed by events."""
+    """A rich progress bar per stage (generate, demos, train, select, test), fed by events.
+
+    Where the console is not a terminal (a log file of a long run), bars are not drawn, so
+    each unit of work is logged as a line when it starts instead."""
 
     def __init__(self, progress: Progress) -> None:
         self.progress = progress
         self.bars: dict[str, TaskID] = {}
+        self.units: dict[str, str] = {}
 
     def __call__(self, event: BenchEvent) -> None:
         if event.stage not in self.bars:
@@ -211,10 +215,14 @@ class StageBars:
         bar = self.bars[event.stage]
         if event.kind == "total":
             self.progress.update(bar, total=event.amount)
-        else:
-            self.progress.advance(bar, event.amount)
-            if event.unit:
-                self.progress.update(bar, description=f"{event.stage} {event.unit}")
+            return
+        self.progress.advance(bar, event.amount)
+        if event.unit and self.units.get(event.stage) != event.unit:
+            self.units[event.stage] = event.unit
+            self.progress.update(bar, description=f"{event.stage} {event.unit}")
+            if not self.progress.console.is_terminal:
+                verb = "kept" if event.kind == "kept" else "working on"
+                self.progress.console.log(f"{event.stage}: {verb} {event.unit}")
 
 
 @app.command("policy")

@@ -57,26 +57,30 @@ class PolicyBenchConfig:
         metadata=_help("Work folder: demos, models, evaluations and results (resumable)."),
     )
     base: tuple[str, ...] = field(
-        default=BASE_TASKS, metadata=_help("Registered seed tasks every arm trains on.")
+        default=BASE_TASKS,
+        metadata=_help("Registered seed tasks every arm trains on (comma-separated)."),
     )
     generated: tuple[str, ...] = field(
         default=(),
         metadata=_help(
-            "Generated tasks, in order: task files (.py) or workspaces (their accepted tasks, "
-            "oldest first). Arm N trains on the first N."
+            "Generated tasks, in order (comma-separated): task files (.py) or workspaces (their "
+            "accepted tasks, oldest first). Arm N trains on the first N."
         ),
     )
     held_out: tuple[str, ...] = field(
         default=HELD_OUT_TASKS,
-        metadata=_help("Tasks no arm pretrains on; success on them is what is reported."),
+        metadata=_help(
+            "Tasks no arm pretrains on (comma-separated); success on them is what is reported."
+        ),
     )
     arms: tuple[int, ...] = field(
-        default=(0, 4, 8), metadata=_help("Generated tasks per arm, ascending (nested sets).")
+        default=(0, 4, 8),
+        metadata=_help("Generated tasks per arm, ascending, comma-separated (nested sets)."),
     )
     few_shot: tuple[int, ...] = field(
         default=(0,),
         metadata=_help(
-            "Demonstrations of each held-out task in every arm's training (0: zero-shot)."
+            "Demonstrations of each held-out task in every arm's training (0: zero-shot; e.g. 0,1)."
         ),
     )
     train_seeds: int = field(default=3, metadata=_help("Training seeds per arm (at least 2)."))

@@ -15,7 +15,10 @@ Targets: the 500-task report in at most 30 s, an index of at most 1 MB, no page 
 nothing inlined (no data: pictures), every picture lazy, and the index loaded by headless
 Chromium in at most 2 s. Exits 1 on a miss. (Measured on 2 busy cores: 4.4 s, 294 KB, 0.65 s.)
 
-    .venv/bin/python benchmarks/bench_report.py [--tasks 500] [--real 2]
+    .venv/bin/python -m benchmarks.bench_report [--tasks 500] [--real 2]
+
+Run it as a module from the repository root: it starts Chromium with the report tests' helper
+(``tests.reports.browser``), which is importable from there.
 """
 
 from __future__ import annotations
@@ -37,8 +40,7 @@ from graph.run import run
 from reports.build import ReportConfig, build_report
 
 # Chromium is started the way the report tests start it (one place for its options).
-sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "reports"))
-from browser import headless_chromium  # noqa: E402
+from tests.reports.browser import headless_chromium
 
 TARGET_SECONDS = 30.0
 TARGET_INDEX_BYTES = 1_000_000

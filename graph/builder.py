@@ -1,6 +1,6 @@
 """The generation graph, uncompiled (tests compile it with their own checkpointer).
 
-run:       START -> plan -(Send x workers)-> candidate -> record -> plan | END
+run:       START -> plan -(Send x concurrency)-> candidate -> record -> plan | END
 candidate: retrieve -> propose -> review -> write_code -> execute -> critique -> commit
            review  -> propose (rejected, rounds left) | finish (out of rounds)
            execute -> reflect -> write_code (failed, repairs left) | finish (out of repairs)

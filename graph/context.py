@@ -7,7 +7,7 @@ Python API fill the same dataclass.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from agents.critics.registry import DEFAULT_CRITICS
@@ -15,9 +15,21 @@ from agents.factory import AgentSettings
 from agents.models import LLMSettings
 from agents.usage import unpriced_models
 
+#: Default candidates in flight per validation process when a model is set.
+CONCURRENCY_PER_WORKER = 4
+
 
 def _describe(text: str) -> dict[str, str]:
     return {"description": text}
+
+
+def describe(name: str) -> str:
+    """The description of a ``Context`` field: the help text of its CLI option, as Studio
+    shows it, so the two never drift apart."""
+    for item in fields(Context):
+        if item.name == name:
+            return str(item.metadata["description"])
+    raise KeyError(f"Context has no field {name!r}.")
 
 
 @dataclass(kw_only=True)
@@ -72,7 +84,23 @@ class Context:
     max_cost_usd: float | None = field(
         default=None, metadata=_describe("Budget: stop starting candidates past this cost.")
     )
-    workers: int = field(default=1, metadata=_describe("Candidates generated in parallel."))
+    workers: int = field(
+        default=1,
+        metadata=_describe(
+            "Validation processes: sandboxed PyBullet validations run at once (about one per "
+            "core). Candidates' validations queue for them."
+        ),
+    )
+    concurrency: int | None = field(
+        default=None,
+        metadata=_describe(
+            "Candidates in flight at once (waiting on the model, queued for validation, or "
+            f"validating). Default: {CONCURRENCY_PER_WORKER} x workers when a model plays any "
+            "role, since a candidate mostly waits on its answers while the cores idle "
+            "(--rate-limit still bounds the requests); equal to workers for the offline "
+            "agents, which answer at once."
+        ),
+    )
     episodes: int = field(default=3, metadata=_describe("Expert episodes per validation."))
     seed: int = field(default=0, metadata=_describe("First validation seed; also seeds proposals."))
     min_success: float = field(
@@ -92,10 +120,13 @@ class Context:
         self.critics = list(self.critics)
         if self.workers < 1:
             raise ValueError(f"workers must be at least 1, got {self.workers}.")
+        if self.concurrency is not None and self.concurrency < 1:
+            raise ValueError(f"concurrency must be at least 1, got {self.concurrency}.")
         if self.accept not in ("all", "majority"):
             raise ValueError(f"accept must be 'all' or 'majority', got {self.accept!r}.")
         if self.max_repairs < 0:
             raise ValueError(f"max_repairs must be 0 or more, got {self.max_repairs}.")
+        self._check_limits()
         settings = self.agent_settings()  # checks the critics against the models, here
         if self.max_cost_usd is not None and (unpriced := unpriced_models(settings.models())):
             raise ValueError(
@@ -104,6 +135,30 @@ class Context:
                 "could never stop it: add the price (US dollars per million input and output "
                 "tokens) to agents/prices.json, or drop --max-cost."
             )
+
+    def _check_limits(self) -> None:
+        """Budgets, rates and validation settings out of range fail here, when the settings
+        are made (by the CLI, Studio or Python), not later inside a node of a running graph."""
+        if self.max_proposals < 1:
+            raise ValueError(f"max_proposals must be at least 1, got {self.max_proposals}.")
+        if self.max_candidates is not None and self.max_candidates < 0:
+            raise ValueError(f"max_candidates must be 0 or more, got {self.max_candidates}.")
+        if self.max_cost_usd is not None and self.max_cost_usd < 0:
+            raise ValueError(f"max_cost_usd must be 0 or more, got {self.max_cost_usd}.")
+        if self.requests_per_second is not None and self.requests_per_second <= 0:
+            raise ValueError(
+                f"requests_per_second must be positive, got {self.requests_per_second}."
+            )
+        if self.episodes < 1:
+            raise ValueError(f"episodes must be at least 1, got {self.episodes}.")
+        if not 0.0 <= self.min_success <= 1.0:
+            raise ValueError(f"min_success must be in [0, 1], got {self.min_success}.")
+        if self.validation_timeout_s <= 0:
+            raise ValueError(
+                f"validation_timeout_s must be positive, got {self.validation_timeout_s}."
+            )
+        if self.examples < 0:
+            raise ValueError(f"examples must be 0 or more, got {self.examples}.")
 
     @property
     def workspace_path(self) -> Path:
@@ -119,6 +174,18 @@ class Context:
             critics=tuple(self.critics),
             llm=LLMSettings(base_url=self.base_url, requests_per_second=self.requests_per_second),
         )
+
+    @property
+    def in_flight(self) -> int:
+        """Candidates in flight at once: ``concurrency``, or its default (see its field).
+
+        Resolved here rather than stored in ``__post_init__``, so a copy of these settings
+        with another model or worker count gets the default that fits it."""
+        if self.concurrency is not None:
+            return self.concurrency
+        if self.agent_settings().models():
+            return CONCURRENCY_PER_WORKER * self.workers
+        return self.workers
 
     def key(self) -> str:
         """A stable text key of these settings (resources are cached by it)."""

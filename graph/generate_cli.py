@@ -18,8 +18,10 @@ from rich.table import Table
 from agents.critics.registry import DEFAULT_CRITICS, UnknownCriticError
 from agents.models import ModelConfigError
 from agents.usage import format_cost
-from graph.context import Context
+from graph.context import Context, describe
+from graph.progress import Progress
 from graph.run import new_thread_id, run
+from simenv.safe_text import one_line, printable
 
 EVENT_TEXT = {
     "candidate_started": "{candidate}: started",
@@ -30,6 +32,7 @@ EVENT_TEXT = {
     "reflected": "{candidate}: diagnosis: {diagnosis}",
     "critiqued": "{candidate}: critics {verdict}",
     "committed": "{candidate}: committed {name}",
+    "finished": "{candidate}: done, {ending}",
     "round_done": "round {round} done: {accepted} accepted, {rejected} rejected so far",
 }
 
@@ -48,17 +51,23 @@ def describe_event(event: dict[str, Any]) -> str | None:
             if event["passed"]
             else f"failed at {event.get('stage')}"
         )
+    if event.get("event") == "finished":
+        fields["ending"] = (
+            "accepted" if event.get("accepted") else f"rejected at {event.get('stage')}"
+        )
     fields.setdefault("attempt", 0)
     fields.setdefault("diagnosis", "")
-    return template.format(**fields)
+    # Names, stages and diagnoses come from the model and from validation reports: rich's
+    # escape() keeps ESC and friends, so the line is made printable before it reaches a terminal.
+    return one_line(template.format(**fields))
 
 
 def ask_person(question: dict[str, Any]) -> dict[str, Any]:
     """The terminal's answer to a human review pause."""
     console = Console(stderr=True)
-    console.rule(f"[bold]Review {escape(str(question.get('name')))}")
-    console.print(escape(str(question.get("description", ""))))
-    console.print(f"task file: {question.get('path')}")
+    console.rule(f"[bold]Review {escape(one_line(str(question.get('name'))))}")
+    console.print(escape(printable(str(question.get("description", "")))))
+    console.print(f"task file: {escape(one_line(str(question.get('path'))))}")
     rate = question.get("success_rate")
     console.print(f"expert success: {rate:.0%}" if rate is not None else "not validated")
     if question.get("picture"):
@@ -68,6 +77,11 @@ def ask_person(question: dict[str, Any]) -> dict[str, Any]:
     return {"approve": word.strip().lower().startswith("a"), "reason": reason.strip()}
 
 
+def cell(value: object) -> str:
+    """A table cell from model- or report-derived text: one printable line, no rich markup."""
+    return escape(one_line(str(value)))
+
+
 def summary_tables(summary: dict[str, Any]) -> list[Table]:
     accepted = Table(title=f"Accepted ({len(summary['accepted'])})")
     for column in ("name", "success", "repairs", "file"):
@@ -75,16 +89,16 @@ def summary_tables(summary: dict[str, Any]) -> list[Table]:
     for task in summary["accepted"]:
         rate = task["success_rate"]
         accepted.add_row(
-            task["name"],
+            cell(task["name"]),
             f"{rate:.0%}" if rate is not None else "-",
             str(task["repairs"]),
-            str(task["path"]),
+            cell(task["path"]),
         )
     rejected = Table(title=f"Rejected ({len(summary['rejected'])})")
     for column in ("name", "stage", "reason"):
         rejected.add_column(column)
     for task in summary["rejected"]:
-        rejected.add_row(str(task["name"] or "-"), task["stage"], escape(task["reason"][:200]))
+        rejected.add_row(cell(task["name"] or "-"), cell(task["stage"]), cell(task["reason"][:200]))
     return [accepted, rejected]
 
 
@@ -108,7 +122,7 @@ def generate(
         str | None, typer.Option(help="The reflection agent's model.")
     ] = None,
     base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible server URL.")] = None,
-    rate_limit: Annotated[float | None, typer.Option(help="Max LLM requests per second.")] = None,
+    rate_limit: Annotated[float | None, typer.Option(help=describe("requests_per_second"))] = None,
     critic: Annotated[
         list[str] | None,
         typer.Option(
@@ -125,7 +139,8 @@ def generate(
     max_cost: Annotated[
         float | None, typer.Option(help="Stop starting candidates past this cost (USD).")
     ] = None,
-    workers: Annotated[int, typer.Option(min=1, help="Candidates in parallel.")] = 1,
+    workers: Annotated[int, typer.Option(min=1, help=describe("workers"))] = 1,
+    concurrency: Annotated[int | None, typer.Option(min=1, help=describe("concurrency"))] = None,
     episodes: Annotated[int, typer.Option(min=1, help="Expert episodes per validation.")] = 3,
     seed: Annotated[int, typer.Option(help="First validation seed.")] = 0,
     min_success: Annotated[
@@ -159,6 +174,7 @@ def generate(
             max_candidates=max_candidates,
             max_cost_usd=max_cost,
             workers=workers,
+            concurrency=concurrency,
             episodes=episodes,
             seed=seed,
             min_success=min_success,
@@ -173,13 +189,21 @@ def generate(
     thread = thread or new_thread_id()
     console = Console(stderr=True)
 
+    progress = Progress()
+    heading = f"generating {n} tasks (thread {thread})"
+
     def show(event: dict[str, Any]) -> None:
         line = describe_event(event)
         if line is not None:
             console.print(escape(line), highlight=False)
+        if progress.update(event):
+            status.update(escape(f"{heading}: {progress.line()}"))
+            if event.get("event") == "finished" and not console.is_terminal:
+                # No live status line off a terminal: the counts go with each ending instead.
+                console.print(f"candidates: {progress.line()}", highlight=False)
 
     try:
-        with console.status(f"generating {n} tasks (thread {thread})"):
+        with console.status(escape(heading)) as status:
             summary = run(
                 n,
                 mode,

@@ -25,12 +25,14 @@ from graph.checkpoint import open_checkpointer
 from graph.context import Context
 from graph.resources import resources_for, use_model_factory
 from graph.state import RunInput
-from graph.validation import shutdown_pools
+from graph.validation import shutdown_pools, start_workers
 
 EventHandler = Callable[[dict[str, Any]], None]
 #: Answers a paused human review: gets the interrupt's payload, returns the verdict.
 HumanReviewer = Callable[[dict[str, Any]], Any]
 RECURSION_LIMIT = 10_000
+#: Threads LangGraph may use beyond one per candidate in flight (stream and checkpoint work).
+SPARE_THREADS = 2
 
 
 def new_thread_id() -> str:
@@ -62,6 +64,7 @@ def run(
     config: RunnableConfig = {
         "configurable": {"thread_id": thread},
         "recursion_limit": RECURSION_LIMIT,
+        "max_concurrency": threads_for(context),
     }
     request: RunInput = {"n_tasks": n_tasks, "mode": mode, "target": target}  # type: ignore[typeddict-item]
     factory = use_model_factory(model_factory) if model_factory else nullcontext()
@@ -71,6 +74,7 @@ def run(
         _validators(),
     ):
         resources_for(context)  # fails here, before any work, on a bad key or server
+        start_workers(context.workers)
         graph = build_graph().compile(checkpointer=saver)
         snapshot = graph.get_state(config)
         started = bool(snapshot.values)
@@ -88,6 +92,16 @@ def run(
         summary: dict[str, Any] = dict(snapshot.values.get("summary") or {})
         summary["status"] = "done"
         return summary
+
+
+def threads_for(context: Context) -> int:
+    """LangGraph's thread pool for a run: one thread per candidate in flight, and spares.
+
+    Without it LangGraph takes the thread pool's default, ``min(32, cores + 4)``: six threads
+    on two cores, which would quietly cap a run's candidates in flight below
+    ``--concurrency``. (A LangGraph server, as under Studio, brings its own executor.)
+    """
+    return context.in_flight + SPARE_THREADS
 
 
 @contextmanager

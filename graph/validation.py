@@ -3,7 +3,9 @@
 Generated code is untrusted: it is only ever validated in the sandbox, never imported here.
 The validator judges each scene record with PyBullet in the process that calls it, and parallel
 candidates run as threads of one process, so validations go to a pool of worker processes (one
-per ``--workers``), each with a PyBullet of its own.
+per ``--workers``), each with a PyBullet of its own. There may be more candidates in flight
+(``--concurrency``) than workers: a candidate's validation waits for a free worker in its own
+thread (``_slots``), so a run can say which candidates are queued and which are validating.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -25,6 +28,8 @@ from simenv.settings import ValidationSettings
 
 _pools: dict[int, ProcessPoolExecutor] = {}
 _pools_lock = threading.Lock()
+#: One slot per worker of the pool of that size: held while a validation is in the pool.
+_slots: dict[int, threading.Semaphore] = {}
 
 
 def validation_settings(context: Context) -> ValidationSettings:
@@ -70,6 +75,20 @@ def _pool(workers: int) -> ProcessPoolExecutor:
                 initargs=(os.getpid(),),
             )
         return _pools[workers]
+
+
+def _ready() -> None:
+    """A pool worker's first task: nothing, once this module (and with it the validator and
+    the renderer) is imported, which is what unpickling the call made the worker do."""
+
+
+def start_workers(workers: int) -> None:
+    """Start the run's validation processes now, in the background: a run's first minute is
+    spent waiting on the model, and a worker's start-up (a fresh interpreter importing
+    PyBullet and the validator) then costs no candidate any time."""
+    pool = _pool(workers)
+    for _ in range(workers):
+        pool.submit(_ready)
 
 
 @dataclass(frozen=True)
@@ -133,12 +152,39 @@ def shutdown_pools() -> None:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def validate_draft(path: Path, context: Context, files: DraftFiles | None = None) -> Validated:
-    """Validate a draft task file in the sandbox with the run's settings (and picture it)."""
+def _slots_for(workers: int) -> threading.Semaphore:
+    with _pools_lock:
+        return _slots.setdefault(workers, threading.Semaphore(workers))
+
+
+def validate_draft(
+    path: Path,
+    context: Context,
+    files: DraftFiles | None = None,
+    on_start: Callable[[], None] | None = None,
+    on_end: Callable[[], None] | None = None,
+) -> Validated:
+    """Validate a draft task file in the sandbox with the run's settings (and picture it).
+
+    Waits for a free worker first (candidates in flight may outnumber them). ``on_start`` is
+    called when one is free and the validation starts, ``on_end`` when it is over and before
+    the worker goes to the next candidate, so progress never shows more validating than
+    there are workers."""
+    with _slots_for(context.workers):
+        if on_start is not None:
+            on_start()
+        try:
+            return _validate_in_pool(path, context, files or DraftFiles())
+        finally:
+            if on_end is not None:
+                on_end()
+
+
+def _validate_in_pool(path: Path, context: Context, files: DraftFiles) -> Validated:
     pool = _pool(context.workers)
     try:
         return pool.submit(
-            validate_and_picture, Path(path), validation_settings(context), files or DraftFiles()
+            validate_and_picture, Path(path), validation_settings(context), files
         ).result()
     except BrokenProcessPool as exc:
         # The worker died while judging (e.g. native code crashed on this task's scene): this

@@ -50,7 +50,7 @@ class CameraConfig:
 
 
 def _looking_down(roll: float, yaw: float) -> tuple[float, float, float, float]:
-    return tuple(p.getQuaternionFromEuler((roll, math.pi, yaw)))  # type: ignore[return-value]
+    return tuple(p.getQuaternionFromEuler((roll, math.pi, yaw)))
 
 
 FRONT = CameraConfig("front", (1.0, 0.0, 0.75), _looking_down(math.pi / 4, -math.pi / 2))

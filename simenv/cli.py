@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from simenv.report import ValidationReport
+from simenv.safe_text import printable
 from simenv.tasks import UnknownTaskError, list_tasks
 from simenv.validation import resolve_target
 
@@ -40,7 +41,8 @@ def print_report(report: ValidationReport, as_json: bool) -> None:
     style = "green" if report.passed else "red"
     console.print(Text(report.summary(), style=style))
     if report.traceback:
-        console.print(report.traceback, markup=False, highlight=False)
+        # The traceback quotes the task's own exception text: no terminal escapes from it.
+        console.print(printable(report.traceback), markup=False, highlight=False)
 
 
 def validate_command(
@@ -211,7 +213,6 @@ def render_command(
 
     The task's code runs in the sandbox; the picture is drawn from the scene it sends back.
     """
-    from simenv.record_checks import printable
     from simenv.render import ANIMATION_SUFFIXES, RenderError, render_task
 
     if out.suffix.lower() not in (".png", *ANIMATION_SUFFIXES):

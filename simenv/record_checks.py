@@ -99,6 +99,8 @@ MAX_SEED = 2**32 - 1
 MAX_PROBLEMS = 8
 MAX_QUOTE = 60
 
+#: Body categories the expert can move: a goal's objects must be of one of them.
+MOVABLE = frozenset({"rigid", "deformable"})
 #: URDF elements that must carry a name; links and joints also sit directly in ``<robot>``.
 NAMED = frozenset({"robot", "link", "joint"})
 
@@ -239,8 +241,48 @@ def _goal_problems(record: SceneRecord) -> Iterator[str]:
             "never count (or the task could never be completed). Give each goal its share of "
             f"the whole task, e.g. 1 / {len(goals)} each"
         )
+    stuck = _immovable(record)
     for index, goal in enumerate(goals):
-        yield from _one_goal_problems(goal, f"goal {index + 1} of {len(goals)}")
+        what = f"goal {index + 1} of {len(goals)}"
+        yield from _one_goal_problems(goal, what)
+        held = sorted({i for i in goal.objs if i in stuck})
+        if held:
+            yield (
+                f"{what} lists object id(s) {held[:5]} that cannot move (category 'fixed', a "
+                "fixed base, no mass, or tied by a constraint to the world or by a fixed joint to "
+                "such a body), "
+                "so the goal is met from the start or never, whatever the expert does: list in "
+                "a goal only objects added with category 'rigid' (the default) or 'deformable', "
+                "and give fixed things (bowls, zones, stands) as targets instead"
+            )
+
+
+def _immovable(record: SceneRecord) -> set[int]:
+    """Bodies the expert cannot move: fixed ones (category, fixed base), ones without a
+    recorded base mass above zero (Bullet keeps a massless body still), bodies a constraint
+    ties to the world, and, transitively, bodies a fixed joint ties to one of those (a
+    point-to-point link to a stuck body still lets a rope's other beads move)."""
+    stuck = {
+        body.id
+        for body in record.bodies
+        if body.category not in MOVABLE
+        or body.fixed_base
+        or not any(link.index == -1 and link.mass > 0 for link in body.links)
+    }
+    stuck |= {c.parent for c in record.constraints if c.child is None}
+    pairs = [
+        (c.parent, c.child)
+        for c in record.constraints
+        if c.child is not None and c.joint_type == "fixed"
+    ]
+    grown = True
+    while grown:
+        grown = False
+        for a, b in pairs:
+            if (a in stuck) != (b in stuck):
+                stuck |= {a, b}
+                grown = True
+    return stuck
 
 
 def _one_goal_problems(goal: GoalRecord, what: str) -> Iterator[str]:

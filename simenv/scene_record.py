@@ -16,7 +16,6 @@ demonstrations and renders of generated tasks replay the same record.
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 import xml.etree.ElementTree as ET
 from functools import cache
@@ -32,6 +31,7 @@ from simenv.assets import ASSET_ROOT, list_assets, nearest_assets
 from simenv.errors import TaskCodeError
 from simenv.grippers import Spatula, Suction
 from simenv.safe_text import one_line
+from simenv.scratch import sweep_stale_folders
 from simenv.task import Task
 
 MAX_BODIES = 600
@@ -633,29 +633,6 @@ def _apply_state(new_id: int, body: Body) -> None:
 #: Rebuilt URDFs go to ``<tmp>/simgen-record-<pid>-<random>``: the owner's id in the name
 #: lets a later process remove what a killed one left behind.
 RECORD_PREFIX = "simgen-record-"
-
-
-def _owner_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process
-    return True
-
-
-def sweep_stale_folders(parent: Path, prefix: str) -> None:
-    """Remove ``parent/<prefix><pid>...`` folders whose owner process no longer runs (a
-    killed run cannot clean up after itself; the next one does)."""
-    try:
-        entries = list(parent.glob(f"{prefix}*"))
-    except OSError:
-        return
-    for entry in entries:
-        owner = entry.name[len(prefix) :].split("-", 1)[0]
-        if owner.isdigit() and int(owner) != os.getpid() and not _owner_alive(int(owner)):
-            shutil.rmtree(entry, ignore_errors=True)
 
 
 def record_folder() -> tempfile.TemporaryDirectory[str]:

@@ -4,6 +4,10 @@ It is made on first use, not at import, so importing the task API touches no dis
 removed when the process that made it exits. A forked child (the sandbox forks validations)
 gets a folder of its own on first use: the parent's may be read-only there, and the child must
 never delete what its parent still uses.
+
+A killed process cannot remove its folder, so every folder a process makes under the temporary
+directory is named ``simgen-<kind>-<pid>...`` or ``simgen-<pid>-...``: the owner's id in the
+name lets the next process remove what a dead one left behind (``sweep_stale_folders``).
 """
 
 from __future__ import annotations
@@ -14,6 +18,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
+#: Scratch folders are ``<tmp>/simgen-<pid>-<random>``.
+SCRATCH_PREFIX = "simgen-"
+
 _FOLDERS: dict[int, Path] = {}
 
 
@@ -22,12 +29,39 @@ def _remove(pid: int) -> None:
         shutil.rmtree(_FOLDERS.pop(pid), ignore_errors=True)
 
 
+def _owner_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process, or a sandbox that may not ask: keep it
+    return True
+
+
+def sweep_stale_folders(parent: Path, prefix: str) -> None:
+    """Remove ``parent/<prefix><pid>...`` folders whose owner process no longer runs (a
+    killed run cannot clean up after itself; the next one does). Names whose part after
+    ``prefix`` does not start with a process id are left alone."""
+    try:
+        entries = list(parent.glob(f"{prefix}*"))
+    except OSError:
+        return
+    for entry in entries:
+        owner = entry.name[len(prefix) :].split("-", 1)[0]
+        if owner.isdigit() and int(owner) != os.getpid() and not _owner_alive(int(owner)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
 def scratch_dir() -> Path:
-    """This process's scratch folder, created (under ``tempfile.gettempdir()``) on first call."""
+    """This process's scratch folder, created (under ``tempfile.gettempdir()``) on first call;
+    folders of dead processes are swept then."""
     pid = os.getpid()
     folder = _FOLDERS.get(pid)
     if folder is None or not folder.is_dir():
-        folder = Path(tempfile.mkdtemp(prefix="simgen-"))
+        parent = Path(tempfile.gettempdir())
+        sweep_stale_folders(parent, SCRATCH_PREFIX)
+        folder = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{pid}-", dir=parent))
         _FOLDERS[pid] = folder
         atexit.register(_remove, pid)
     return folder

@@ -106,7 +106,7 @@ def _make_ipython() -> types.ModuleType:
 
 def _shims() -> dict[str, types.ModuleType]:
     restricted_os = _make_os()
-    return {"os": restricted_os, "os.path": restricted_os.path, "IPython": _make_ipython()}  # type: ignore[attr-defined]
+    return {"os": restricted_os, "os.path": restricted_os.path, "IPython": _make_ipython()}
 
 
 def task_import(

@@ -36,6 +36,9 @@ from simenv.templates import (
     write_filled,
 )
 
+#: How close to its share a goal's progress counts as complete (Ravens' rule): the reward then
+#: moves on to the next goal.
+GOAL_COMPLETE_SLACK = 0.01
 #: Height given to an object whose size has only two entries (x, y), as GenSim's simulator does.
 DEFAULT_HEIGHT = 0.05
 
@@ -225,7 +228,7 @@ class Task:
         total = self.progress + step_reward
         delta = total - self._rewards
         self._rewards = total
-        if abs(goal.step_max_reward - step_reward) < 0.01:
+        if abs(goal.step_max_reward - step_reward) < GOAL_COMPLETE_SLACK:
             self.progress += goal.step_max_reward
             self.goals.pop(0)
             if self.lang_goals:

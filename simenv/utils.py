@@ -278,7 +278,7 @@ def pix_to_xyz(
     if skip_height or height is None:
         z = 0.0
     elif np.ndim(height) == 0:
-        z = bounds[2, 0] + float(height)  # type: ignore[arg-type]
+        z = bounds[2, 0] + float(height)
     else:
         z = bounds[2, 0] + float(np.asarray(height)[u, v])
     return float(x), float(y), float(z)

@@ -30,7 +30,7 @@ from simenv.environment import Environment
 from simenv.report import EpisodeResult, Stage, ValidationReport
 from simenv.scene_record import SceneRecord, build_world
 from simenv.settings import ValidationSettings
-from simenv.task import Task
+from simenv.task import GOAL_COMPLETE_SLACK, Task
 from simenv.taskfile import TaskLoadError, parse_source
 from simenv.tasks import get_task
 
@@ -168,7 +168,9 @@ def run_episode(
     """Rebuild one recorded scene and let the expert solve it (no task code runs here).
 
     ``on_built`` runs once the scene stands, before the expert acts: ``env.reset`` drops step
-    callbacks, so a renderer attaches its frame grabber there.
+    callbacks, so a renderer attaches its frame grabber there. A scene whose goals are already
+    met fails (``refuse_complete``): its expert "success" would be a forged verdict, and an
+    animation of it a misleading figure.
     """
     t0 = time.perf_counter()
     seed_everything(record.seed)
@@ -181,6 +183,7 @@ def run_episode(
             f"The scene reset() built on seed {record.seed} could not be rebuilt: "
             f"{type(exc).__name__}: {exc}",
         ) from exc
+    refuse_complete(task, record.seed)
     if on_built is not None:
         on_built(env)
     try:
@@ -196,6 +199,41 @@ def run_episode(
         success=total > SUCCESS_THRESHOLD,
         steps=steps,
         seconds=round(time.perf_counter() - t0, 4),
+    )
+
+
+def goals_met_at_reset(task: Task) -> list[int]:
+    """Indices of the goals the reward would count as complete with the scene as it stands
+    (progress within ``GOAL_COMPLETE_SLACK`` of the goal's share, ``Task.reward``'s rule)."""
+    return [
+        index
+        for index, goal in enumerate(task.goals)
+        if abs(goal.step_max_reward - task.goal_progress(goal)) < GOAL_COMPLETE_SLACK
+    ]
+
+
+def refuse_complete(task: Task, seed: int) -> None:
+    """A ``StageFailure`` when a goal of the rebuilt scene is met before the expert acts.
+
+    Such a goal needs no motion at all: once it is the current goal, the expert's next action
+    (even one that moves nothing, on an object that cannot move) is scored as its success, and
+    a task complete at reset "succeeds" without the expert doing anything. Goals met in part
+    at reset are fine (an object may start in place by chance); a whole goal is not.
+    """
+    met = goals_met_at_reset(task)
+    if not met:
+        return
+    which = ", ".join(str(i + 1) for i in met[:5])
+    everything = len(met) == len(task.goals)
+    raise StageFailure(
+        Stage.EPISODES,
+        f"On seed {seed} {'every goal' if everything else f'goal(s) {which}'} of the task "
+        f"({len(task.goals)} in all) {'is' if everything else 'are'} already met before the "
+        "expert acts, so the reward would count "
+        f"{'a success' if everything else 'them'} without anything being moved. Put each "
+        "goal's objects away from its targets (e.g. at self.get_random_pose(env, size)), give "
+        "targets that differ from where the objects start, and list in a goal only objects "
+        "that must be moved to meet it.",
     )
 
 

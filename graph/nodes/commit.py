@@ -9,7 +9,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from graph.context import Context
-from graph.nodes.common import coder_model, emit
+from graph.nodes.common import coder_model, emit, phase
 from graph.resources import resources_for
 from graph.state import CandidateState
 from memory.errors import TaskNameConflictError
@@ -22,6 +22,7 @@ MAX_NAME_SUFFIX = 20
 def commit(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
     proposal, draft, report = state["proposal"], state["draft"], state["report"]
     assert proposal is not None and draft is not None and report is not None
+    phase(state["candidate_id"], "working")
     resources = resources_for(runtime.context)
     model = coder_model(resources.agents)
     name = proposal.name

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.config import get_config, get_stream_writer
@@ -36,6 +36,23 @@ def emit(event: str, **fields: Any) -> None:
     except RuntimeError:  # called outside a graph run
         return
     writer({"event": event, **fields})
+
+
+#: Where a candidate in flight is: waiting on the model, queued for a validation process,
+#: validating, working (retrieval, offline agents, critics, commit), or done.
+Phase = Literal["model", "queued", "validating", "working", "done"]
+
+
+def phase(candidate: str, name: Phase) -> None:
+    """Say where a candidate is now (the ``phase`` event): the CLI's progress line counts
+    the candidates in each phase, so a run shows what it waits on."""
+    emit("phase", candidate=candidate, phase=name)
+
+
+def agent_phase(candidate: str, agents: AgentSet, role: str) -> None:
+    """The phase of a candidate whose ``role`` agent is about to answer: waiting on the model
+    when a model plays the role, working when an offline agent does."""
+    phase(candidate, "model" if role in agents.models else "working")
 
 
 def example_from_hit(hit: SearchHit) -> ExampleTask:

@@ -13,7 +13,7 @@ from agents.protocols import Submission
 from agents.schemas import Verdict
 from agents.usage import metering
 from graph.context import Context
-from graph.nodes.common import emit, nearest_task
+from graph.nodes.common import agent_phase, emit, nearest_task
 from graph.resources import resources_for
 from graph.state import CandidateState
 
@@ -23,6 +23,7 @@ def critique(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]
     assert proposal is not None
     draft = state["draft"]
     resources = resources_for(runtime.context)
+    agent_phase(state["candidate_id"], resources.agents, "critic")
     submission = Submission(
         proposal=proposal,
         code=draft.code if draft else None,

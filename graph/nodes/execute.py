@@ -8,7 +8,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from graph.context import Context
-from graph.nodes.common import emit
+from graph.nodes.common import emit, phase
 from graph.state import CandidateState, DraftRecord
 from graph.validation import DraftFiles, validate_draft
 
@@ -19,7 +19,15 @@ def execute(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
         picture=path.parent / "scene.png" if runtime.context.pictures else None,
         scene=path.parent / "scene.json",
     )
-    validated = validate_draft(path, runtime.context, files)
+    candidate = state["candidate_id"]
+    phase(candidate, "queued")
+    validated = validate_draft(
+        path,
+        runtime.context,
+        files,
+        on_start=lambda: phase(candidate, "validating"),
+        on_end=lambda: phase(candidate, "working"),
+    )
     report = validated.report
     draft = state["draft"]
     assert draft is not None
@@ -36,7 +44,7 @@ def execute(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
     )
     emit(
         "validated",
-        candidate=state["candidate_id"],
+        candidate=candidate,
         attempt=draft.attempt,
         passed=report.passed,
         stage=report.stage.value,

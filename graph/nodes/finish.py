@@ -10,7 +10,7 @@ from langgraph.runtime import Runtime
 from agents.critics.combine import rejection_reasons
 from agents.usage import total_usage
 from graph.context import Context
-from graph.nodes.common import coder_model
+from graph.nodes.common import coder_model, emit
 from graph.resources import resources_for
 from graph.state import CandidateResult, CandidateState
 
@@ -54,4 +54,5 @@ def finish(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
         verdicts=state.get("verdicts", []),
         drafts=state.get("drafts", []),
     )
+    emit("finished", candidate=result.candidate_id, accepted=accepted, stage=stage)
     return {"results": [result]}

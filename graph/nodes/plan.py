@@ -1,5 +1,6 @@
-"""The run's loop: ``plan`` starts a round of candidates (``Send`` fan-out, one per worker),
-``record`` writes what the round made and decides whether to go on."""
+"""The run's loop: ``plan`` starts a round of candidates (``Send`` fan-out, up to the run's
+``concurrency``: candidates wait on the model in parallel and queue for the ``workers``
+validation processes), ``record`` writes what the round made and decides whether to go on."""
 
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def more_to_make(state: RunState, context: Context) -> int:
         # a budget that cannot be checked is not kept by going on.
         if spent is None or spent >= context.max_cost_usd:
             return 0
-    return max(0, min(remaining, budget, context.workers))
+    return max(0, min(remaining, budget, context.in_flight))
 
 
 def candidate_seed(thread: str, round_: int, slot: int, base: int) -> int:

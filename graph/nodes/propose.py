@@ -11,7 +11,7 @@ from agents.offline.proposer import NoNewTaskError
 from agents.protocols import ProposalRequest
 from agents.usage import metering
 from graph.context import Context
-from graph.nodes.common import emit
+from graph.nodes.common import agent_phase, emit
 from graph.resources import resources_for
 from graph.state import CandidateState
 
@@ -28,6 +28,7 @@ def propose(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
         feedback=state.get("feedback"),
     )
     made = state.get("proposals_made", 0) + 1
+    agent_phase(state["candidate_id"], agents, "proposer")
     with metering() as meter:
         try:
             proposal = agents.proposer.propose(request)

@@ -10,7 +10,7 @@ from agents.models import AgentFailure
 from agents.schemas import Diagnosis
 from agents.usage import metering
 from graph.context import Context
-from graph.nodes.common import emit
+from graph.nodes.common import agent_phase, emit
 from graph.resources import resources_for
 from graph.state import CandidateState
 
@@ -19,6 +19,7 @@ def reflect(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
     proposal, draft, report = state["proposal"], state["draft"], state["report"]
     assert proposal is not None and draft is not None and report is not None
     agents = resources_for(runtime.context).agents
+    agent_phase(state["candidate_id"], agents, "reflection")
     with metering() as meter:
         try:
             diagnosis = agents.reflector.diagnose(proposal, draft, report)

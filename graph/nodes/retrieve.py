@@ -8,7 +8,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from graph.context import Context
-from graph.nodes.common import emit, example_from_hit
+from graph.nodes.common import emit, example_from_hit, phase
 from graph.resources import resources_for
 from graph.state import CandidateState
 from memory.records import Origin
@@ -17,6 +17,7 @@ from memory.records import Origin
 def retrieve(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Goal-directed: the tasks nearest the target. Exploratory: the neighbourhood of a recent
     task (a generated one when there are any), so the proposer sees what not to repeat."""
+    phase(state["candidate_id"], "working")
     context = runtime.context
     memory = resources_for(context).memory
     k = context.examples

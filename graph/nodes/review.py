@@ -11,7 +11,7 @@ from agents.critics.registry import review_all
 from agents.protocols import Submission
 from agents.usage import metering
 from graph.context import Context
-from graph.nodes.common import emit, nearest_task
+from graph.nodes.common import emit, nearest_task, phase
 from graph.resources import resources_for
 from graph.state import CandidateState
 
@@ -20,6 +20,7 @@ def review(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
     proposal = state.get("proposal")
     if proposal is None:
         return {}
+    phase(state["candidate_id"], "working")
     resources = resources_for(runtime.context)
     submission = Submission(
         proposal=proposal, nearest=nearest_task(resources.memory, proposal), stage="proposal"

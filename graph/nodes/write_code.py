@@ -10,7 +10,7 @@ from agents.models import AgentFailure
 from agents.offline.coder import OfflineCoderError
 from agents.usage import metering
 from graph.context import Context
-from graph.nodes.common import emit, run_dir
+from graph.nodes.common import agent_phase, emit, run_dir
 from graph.resources import resources_for
 from graph.state import CandidateState
 from simenv.tasks import task_name_to_module_name
@@ -21,6 +21,7 @@ def write_code(state: CandidateState, runtime: Runtime[Context]) -> dict[str, An
     assert proposal is not None
     previous = state.get("draft")
     agents = resources_for(runtime.context).agents
+    agent_phase(state["candidate_id"], agents, "coder")
     with metering() as meter:
         try:
             draft = agents.coder.write(

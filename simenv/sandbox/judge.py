@@ -38,7 +38,8 @@ from typing import Any
 
 from simenv.report import EpisodeResult, Stage, ValidationReport
 from simenv.sandbox.judge_child import FOLDER_PREFIX
-from simenv.scene_record import SceneRecord, sweep_stale_folders
+from simenv.scene_record import SceneRecord
+from simenv.scratch import sweep_stale_folders
 from simenv.settings import ValidationSettings
 from simenv.validation import Judge, StageCallback, StageFailure, no_stage
 

@@ -5,8 +5,8 @@ for replies, then points file descriptors 1 and 2 at ``/dev/null``: PyBullet's C
 URDF warnings (link names verbatim, newlines included) straight to those descriptors, and a
 record's author chooses the link names, so nothing this process prints may reach the
 caller's output. It caps its own address space (``RLIMIT_AS``) and core dumps, writes the
-URDFs it rebuilds into a folder of its own (removed by the parent when it ends this process),
-then answers JSON requests, one per line on stdin, with one JSON line each:
+URDFs it rebuilds into a folder of its own (removed when its input ends, and by the parent
+when it ends this process), then answers JSON requests, one per line on stdin, with one JSON line each:
 
 - ``{"op": "episode", "record": ...}`` -> ``{"episode": EpisodeResult}``
 - ``{"op": "picture", "record": ..., "out": path, "title": ...}`` -> ``{"path": path}``
@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -104,8 +105,13 @@ def serve(requests: TextIO, replies: TextIO) -> None:
 def main() -> None:
     replies = silence_output()
     apply_limits(int(sys.argv[1]))
-    private_tempdir()
-    serve(sys.stdin, replies)
+    folder = private_tempdir()
+    try:
+        serve(sys.stdin, replies)
+    finally:
+        # The parent removes the folder too, but a parent that was killed cannot: the judge
+        # sees its input end and tidies up itself.
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from simenv import utils
+from simenv.environment import Environment
 from simenv.task import Task
 
 
@@ -18,7 +19,7 @@ class AlignBoxCorner(Task):
         self.task_completed_desc = "done with alignment."
         self.additional_reset()
 
-    def reset(self, env) -> None:  # type: ignore[no-untyped-def]
+    def reset(self, env: Environment) -> None:
         super().reset(env)
         sx, sy, sz = self.get_random_size(0.05, 0.15, 0.05, 0.15, 0.01, 0.06)
 

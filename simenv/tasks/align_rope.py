@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from simenv import utils
+from simenv.environment import Environment
 from simenv.task import Task
 
 N_PARTS = 20
@@ -37,7 +38,7 @@ class AlignRope(Task):
         self.task_completed_desc = "done aligning the rope."
         self.additional_reset()
 
-    def reset(self, env) -> None:  # type: ignore[no-untyped-def]
+    def reset(self, env: Environment) -> None:
         super().reset(env)
         square_pose = self.get_random_pose(env, (LENGTH, LENGTH, 0.0))
         square = self.fill_template(

@@ -7,6 +7,7 @@ import os
 import numpy as np
 
 from simenv import utils
+from simenv.environment import Environment
 from simenv.task import Task
 
 #: Asset paths this task loads besides those written below (through make_kitting_objects).
@@ -31,7 +32,7 @@ class AssemblingKitsSeq(Task):
         self.task_completed_desc = "done assembling kit."
         self.additional_reset()
 
-    def reset(self, env) -> None:  # type: ignore[no-untyped-def]
+    def reset(self, env: Environment) -> None:
         super().reset(env)
         n_objects = 5
         kit_pose = self.get_random_pose(env, KIT_SIZE)

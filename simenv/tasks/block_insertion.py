@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simenv.environment import Environment
 from simenv.task import Task
 
 #: Footprint of the ell and of its fixture (metres), for free-space sampling.
@@ -21,7 +22,7 @@ class BlockInsertion(Task):
         self.task_completed_desc = "done with insertion."
         self.additional_reset()
 
-    def reset(self, env) -> None:  # type: ignore[no-untyped-def]
+    def reset(self, env: Environment) -> None:
         super().reset(env)
         ell_pose = self.get_random_pose(env, ELL_SIZE)
         ell = env.add_object("insertion/ell.urdf", ell_pose)

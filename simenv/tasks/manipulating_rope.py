@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from simenv import utils
+from simenv.environment import Environment
 from simenv.task import Task
 
 N_PARTS = 20
@@ -23,7 +24,7 @@ class ManipulatingRope(Task):
         self.task_completed_desc = "done manipulating the rope."
         self.additional_reset()
 
-    def reset(self, env) -> None:  # type: ignore[no-untyped-def]
+    def reset(self, env: Environment) -> None:
         super().reset(env)
         # The three-sided square outline, open on its +y side.
         square_pose = self.get_random_pose(env, (LENGTH, LENGTH, 0.0))

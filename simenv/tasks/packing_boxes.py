@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from simenv import utils
+from simenv.environment import Environment
 from simenv.task import Task
 
 #: Container walls are 4 mm thick, centred on the nominal faces.
@@ -23,7 +24,7 @@ class PackingBoxes(Task):
         self.task_completed_desc = "done packing boxes."
         self.additional_reset()
 
-    def reset(self, env) -> None:  # type: ignore[no-untyped-def]
+    def reset(self, env: Environment) -> None:
         super().reset(env)
         size = self.get_random_size(0.15, 0.25, 0.15, 0.25, 0.05, 0.05)
         n_boxes = np.random.randint(3, 7)

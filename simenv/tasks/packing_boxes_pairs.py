@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from simenv import utils
+from simenv.environment import Environment
 from simenv.task import Task
 
 #: Container walls are 4 mm thick, centred on the nominal faces.
@@ -23,7 +24,7 @@ class PackingBoxesPairs(Task):
         self.task_completed_desc = "done packing blocks."
         self.additional_reset()
 
-    def reset(self, env) -> None:  # type: ignore[no-untyped-def]
+    def reset(self, env: Environment) -> None:
         super().reset(env)
         names = [c for c in utils.get_colors_names(self.mode) if c != "brown"]
         picked = list(np.random.choice(names, 4, replace=False))

@@ -7,6 +7,7 @@ import os
 import numpy as np
 
 from simenv import utils
+from simenv.environment import Environment
 from simenv.task import Task
 
 SHAPE_SIZE = (0.06, 0.06, 0.02)
@@ -24,7 +25,7 @@ class PackingShapes(Task):
         self.task_completed_desc = "done packing shapes."
         self.additional_reset()
 
-    def reset(self, env) -> None:  # type: ignore[no-untyped-def]
+    def reset(self, env: Environment) -> None:
         super().reset(env)
         n_objects = 5
         pool = TRAIN_SHAPES if self.mode == "train" else TEST_SHAPES

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from simenv import utils
+from simenv.environment import Environment
 from simenv.task import Task
 
 PALLET_SIZE = (0.15, 0.15, 0.015)
@@ -24,7 +25,7 @@ class PalletizingBoxes(Task):
         self.task_completed_desc = "done stacking boxes."
         self.additional_reset()
 
-    def reset(self, env) -> None:  # type: ignore[no-untyped-def]
+    def reset(self, env: Environment) -> None:
         super().reset(env)
         pallet_pose = self.get_random_pose(env, (0.2, 0.2, PALLET_SIZE[2]))
         env.add_object("pallet/pallet.urdf", pallet_pose, "fixed")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from simenv import utils
+from simenv.environment import Environment
 from simenv.task import Task
 
 
@@ -18,7 +19,7 @@ class PlaceRedInGreen(Task):
         self.task_completed_desc = "done placing blocks in bowls."
         self.additional_reset()
 
-    def reset(self, env) -> None:  # type: ignore[no-untyped-def]
+    def reset(self, env: Environment) -> None:
         super().reset(env)
         bowl_size, block_size = (0.12, 0.12, 0.0), (0.04, 0.04, 0.04)
 

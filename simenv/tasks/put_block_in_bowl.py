@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from simenv import utils
+from simenv.environment import Environment
 from simenv.task import Task
 
 
@@ -18,7 +19,7 @@ class PutBlockInBowl(Task):
         self.task_completed_desc = "done placing blocks in bowls."
         self.additional_reset()
 
-    def reset(self, env) -> None:  # type: ignore[no-untyped-def]
+    def reset(self, env: Environment) -> None:
         super().reset(env)
         _, names = utils.get_colors(self.mode, n_colors=2)
         block_color, bowl_color = names

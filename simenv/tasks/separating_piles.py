@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from simenv import primitives, utils
+from simenv.environment import Environment
 from simenv.grippers import Spatula
 from simenv.task import Task
 
@@ -26,7 +27,7 @@ class SeparatingPiles(Task):
         self.ee = Spatula
         self.primitive = primitives.push
 
-    def reset(self, env) -> None:  # type: ignore[no-untyped-def]
+    def reset(self, env: Environment) -> None:
         super().reset(env)
         square_colors = list(np.random.choice(utils.get_colors_names(self.mode), 2, replace=False))
         zones = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from simenv import utils
+from simenv.environment import Environment
 from simenv.task import Task
 
 COLORS = ["purple", "blue", "green", "yellow", "orange", "red"]
@@ -27,7 +28,7 @@ class StackBlockPyramid(Task):
         self.task_completed_desc = "done stacking block pyramid."
         self.additional_reset()
 
-    def reset(self, env) -> None:  # type: ignore[no-untyped-def]
+    def reset(self, env: Environment) -> None:
         super().reset(env)
         stand_pose = self.get_random_pose(env, (0.05, 0.15, 0.005))
         env.add_object("stacking/stand.urdf", stand_pose, "fixed")

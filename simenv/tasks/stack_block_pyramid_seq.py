@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from simenv import utils
+from simenv.environment import Environment
 from simenv.task import Task
 
 #: Block centres in the stand's frame (origin at the stand's centre): 3 on the bottom row,
@@ -29,7 +30,7 @@ class StackBlockPyramidSeq(Task):
         self.task_completed_desc = "done stacking block pyramid."
         self.additional_reset()
 
-    def reset(self, env) -> None:  # type: ignore[no-untyped-def]
+    def reset(self, env: Environment) -> None:
         super().reset(env)
         _, colors = utils.get_colors(self.mode, n_colors=6)
         stand_pose = self.get_random_pose(env, (0.05, 0.15, 0.005))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from simenv import primitives
+from simenv.environment import Environment
 from simenv.grippers import Spatula
 from simenv.task import Task
 
@@ -26,7 +27,7 @@ class SweepingPiles(Task):
         self.ee = Spatula
         self.primitive = primitives.push
 
-    def reset(self, env) -> None:  # type: ignore[no-untyped-def]
+    def reset(self, env: Environment) -> None:
         super().reset(env)
         zone_pose = self.get_random_pose(env, ZONE_SIZE)
         env.add_object("zone/zone.urdf", zone_pose, "fixed", color="green")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from simenv import utils
+from simenv.environment import Environment
 from simenv.task import Task
 
 #: Ring assets, smallest first.
@@ -25,7 +26,7 @@ class TowersOfHanoi(Task):
         self.task_completed_desc = "solved towers of hanoi."
         self.additional_reset()
 
-    def reset(self, env) -> None:  # type: ignore[no-untyped-def]
+    def reset(self, env: Environment) -> None:
         super().reset(env)
         pos, rot = self.get_random_pose(env, (0.12, 0.36, 0.01))
         stand_pose = ((pos[0], pos[1], 0.0), rot)

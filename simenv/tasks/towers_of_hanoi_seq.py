@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from simenv import utils
+from simenv.environment import Environment
 from simenv.task import Task
 
 #: Ring assets, smallest first.
@@ -26,7 +27,7 @@ class TowersOfHanoiSeq(Task):
         self.task_completed_desc = "solved towers of hanoi."
         self.additional_reset()
 
-    def reset(self, env) -> None:  # type: ignore[no-untyped-def]
+    def reset(self, env: Environment) -> None:
         super().reset(env)
         n_disks = len(DISK_URDFS)
         _, colors = utils.get_colors(self.mode, n_colors=n_disks)

@@ -3,6 +3,7 @@ helper passes good critics and names what is wrong with bad ones."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -43,10 +44,9 @@ def test_example_plugin_installs_and_is_found_by_entry_point(tmp_path: Path) -> 
         ],
         check=True,
     )
+    # The child sees the installed package the way a user's interpreter sees a site folder.
     probe = textwrap.dedent(
-        f"""
-        import sys
-        sys.path.insert(0, {str(target)!r})
+        """
         from agents.critics.registry import critic_names, make_critic
         from agents.critics.testing import check_critic
         assert "reliable-expert" in critic_names(), critic_names()
@@ -55,7 +55,8 @@ def test_example_plugin_installs_and_is_found_by_entry_point(tmp_path: Path) -> 
         print("found")
         """
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
     assert out.returncode == 0, out.stderr
     assert "found" in out.stdout
 

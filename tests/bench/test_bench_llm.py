@@ -13,13 +13,13 @@ import re
 from pathlib import Path
 
 import pytest
-from openai_server import ScriptedServer
 from PIL import Image
-from scripted import repairing_model
 from typer.testing import CliRunner
 
 from bench.output import CHARTS
 from simgen.cli import app
+from tests.graph.openai_server import ScriptedServer
+from tests.graph.scripted import repairing_model
 
 pytestmark = pytest.mark.integration
 

@@ -22,13 +22,17 @@ from bench.policy_transfer import (
     t_interval,
     train_request,
 )
+from policy.config import preset
+from policy.train import TrainRequest, train
 from reports.bench_policy import is_policy_bench
 from simenv.tasks import get_task
 from simgen.cli import app
 
 pytestmark = pytest.mark.integration
 
-BASE, HELD_OUT, STEPS = "put-block-in-bowl", "block-insertion", 4
+#: Tasks with short episodes (at most 3 steps for base and held-out, 1 for the generated one):
+#: evaluating a barely trained policy runs every episode to its step limit.
+BASE, HELD_OUT, GENERATED, STEPS = "block-insertion", "align-box-corner", "gen-packing-shapes", 4
 
 
 class Interrupted(Exception):
@@ -38,8 +42,8 @@ class Interrupted(Exception):
 def generated_file(folder: Path) -> Path:
     """A 'generated' task file (a seed task's code under another name): recorded, like any
     task file, from the scene records its sandboxed reset sends back."""
-    path = folder / "gen_red_in_green.py"
-    path.write_text(get_task("place-red-in-green").path.read_text())
+    path = folder / "gen_packing_shapes.py"
+    path.write_text(get_task("packing-shapes").path.read_text())
     return path
 
 
@@ -77,7 +81,7 @@ def mtimes(folder: Path) -> dict[str, int]:
         str(p): p.stat().st_mtime_ns
         for stage in stages
         for p in (folder / stage).rglob("*")
-        if p.is_file()
+        if p.is_file() and "per-task" not in p.parts
     }
 
 
@@ -128,7 +132,7 @@ def test_tiny_run_shape_selection_and_resume(tmp_path: Path) -> None:
             assert figures["mean"] == pytest.approx(sum(figures["per_seed"]) / 2, abs=1e-4)
             low, high = figures["ci95"]
             assert 0.0 <= low <= figures["mean"] <= high <= 1.0
-        expected = [BASE, "gen-red-in-green"][: 1 + arm["generated"]]
+        expected = [BASE, GENERATED][: 1 + arm["generated"]]
         assert arm["tasks"] == expected + ([HELD_OUT] if arm["few_shot"] else [])
 
         # Selection used val: each chosen checkpoint is one of the run's kept checkpoints,
@@ -148,7 +152,13 @@ def test_tiny_run_shape_selection_and_resume(tmp_path: Path) -> None:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 2 * 2 and {r["role"] for r in rows} == {"held_out", "base"}
     assert is_policy_bench(config.out)
-    assert "block-insertion" in (config.out / "index.html").read_text()
+    assert HELD_OUT in (config.out / "index.html").read_text()
+
+    # Per-task demonstration counts (few-shot training) reach the dataset.
+    request = TrainRequest((BASE, GENERATED), 1, 2, preset("tiny"), run="per-task")
+    train(config.out, replace(request, demos_per_task=(1, 1)))
+    with pytest.raises(ValueError, match="Only 1 train demonstrations of 'gen-packing-shapes'"):
+        train(config.out, replace(request, run="too-many", demos_per_task=(1, 2)))
 
     # 3. Finished: the CLI with the same options redoes nothing and reports the same figures.
     before = mtimes(config.out)
@@ -170,22 +180,22 @@ def test_few_shot_runs_train_on_k_demonstrations_of_each_held_out_task(tmp_path:
     assert [r.name for r in plan.runs][:2] == ["g00-k0-s0", "g00-k0-s1"]
     few = next(r for r in plan.runs if r.few_shot == 3 and r.generated == 1)
     request = train_request(config, plan, few)
-    assert request.tasks == (BASE, "gen-red-in-green", HELD_OUT)
+    assert request.tasks == (BASE, GENERATED, HELD_OUT)
     assert request.task_demos() == [5, 5, 3]
     zero = next(r for r in plan.runs if r.few_shot == 0 and r.generated == 1)
-    assert train_request(config, plan, zero).tasks == (BASE, "gen-red-in-green")
+    assert train_request(config, plan, zero).tasks == (BASE, GENERATED)
 
 
 def test_held_out_tasks_never_pretrained(tmp_path: Path) -> None:
     generated = generated_file(tmp_path)
     with pytest.raises(PolicyBenchError, match="no arm may pretrain on a held-out task"):
         make_plan(PolicyBenchConfig(base=(BASE, HELD_OUT), held_out=(HELD_OUT,), arms=(0,)))
-    copy = tmp_path / "block_insertion.py"  # a generated file holding a held-out task's name
+    copy = tmp_path / "align_box_corner.py"  # a generated file holding a held-out task's name
     shutil.copy(generated, copy)
     setting = PolicyBenchConfig(
         base=(BASE,), generated=(str(copy),), held_out=(HELD_OUT,), arms=(0, 1)
     )
-    with pytest.raises(PolicyBenchError, match="block-insertion"):
+    with pytest.raises(PolicyBenchError, match=HELD_OUT):
         make_plan(setting)
     with pytest.raises(PolicyBenchError, match="largest arm adds 4 generated tasks but 1"):
         make_plan(PolicyBenchConfig(base=(BASE,), generated=(str(generated),), arms=(0, 4)))

@@ -19,8 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openai_server import ScriptedServer
-from scripted import ACCEPT, PROPOSAL, REJECT, ScriptedModels, fenced, task_code
 from typer.testing import CliRunner
 
 from agents.critics.registry import register_critic, unregister_critic
@@ -28,6 +26,8 @@ from agents.protocols import Submission
 from agents.schemas import CriticStage, Verdict
 from graph.resources import use_model_factory
 from simgen.cli import app
+from tests.graph.openai_server import ScriptedServer
+from tests.graph.scripted import ACCEPT, PROPOSAL, REJECT, ScriptedModels, fenced, task_code
 
 pytestmark = pytest.mark.integration
 

@@ -10,14 +10,14 @@ import json
 from pathlib import Path
 
 import pytest
-from openai_server import ScriptedServer
-from scripted import repairing_model
 from typer.testing import CliRunner
 
 from agents.models import ModelConfigError
 from graph.context import Context
 from graph.run import run
 from simgen.cli import app
+from tests.graph.openai_server import ScriptedServer
+from tests.graph.scripted import repairing_model
 
 pytestmark = pytest.mark.integration
 

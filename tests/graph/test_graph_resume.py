@@ -1,5 +1,7 @@
 """A run killed with SIGKILL and started again with the same thread loses and duplicates
-nothing; the offline default's tasks re-validate from their files."""
+nothing, with more candidates in flight than validation processes (``--concurrency 4
+--workers 1``: when the first task is committed, others are queued for the worker or
+validating); the offline default's tasks re-validate from their files."""
 
 from __future__ import annotations
 
@@ -21,6 +23,9 @@ from simenv.taskcode import validate
 pytestmark = pytest.mark.integration
 
 
+N_TASKS = 4
+
+
 def generate(workspace: Path, thread: str, n: int) -> list[str]:
     return [
         sys.executable,
@@ -35,6 +40,10 @@ def generate(workspace: Path, thread: str, n: int) -> list[str]:
         thread,
         "--episodes",
         "2",
+        "--workers",
+        "1",
+        "--concurrency",
+        str(n),
         "--json",
     ]
 
@@ -66,7 +75,7 @@ def running(pid: int) -> bool:
 def test_kill_9_then_resume(workspace: Path) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        generate(workspace, "crash-test", 3),
+        generate(workspace, "crash-test", N_TASKS),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -86,9 +95,13 @@ def test_kill_9_then_resume(workspace: Path) -> None:
     alive = [pid for pid in workers if running(pid)]
     assert not alive, [Path(f"/proc/{p}/cmdline").read_bytes()[:200] for p in alive]
     assert any("committed" in line for line in seen), "".join(seen)
+    # The kill caught a round of four in flight, not all of them finished.
+    started = [line for line in seen if line.rstrip().endswith(": started")]
+    ended = [line for line in seen if ": done, " in line]
+    assert len(started) == N_TASKS and len(ended) < N_TASKS, "".join(seen)
 
     done = subprocess.run(
-        generate(workspace, "crash-test", 3),
+        generate(workspace, "crash-test", N_TASKS),
         capture_output=True,
         text=True,
         env=env,
@@ -97,7 +110,7 @@ def test_kill_9_then_resume(workspace: Path) -> None:
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     names = [t["name"] for t in summary["accepted"]]
-    assert len(names) == 3 == len(set(names))
+    assert len(names) == N_TASKS == len(set(names))
     memory = TaskMemory.open(workspace)
     generated = [r for r in memory.list() if r.origin is Origin.GENERATED]
     assert sorted(r.name for r in generated) == sorted(names)
@@ -111,11 +124,12 @@ def test_kill_9_then_resume(workspace: Path) -> None:
 
     # The finished thread run again reports the same run and adds nothing.
     again = subprocess.run(
-        generate(workspace, "crash-test", 3),
+        generate(workspace, "crash-test", N_TASKS),
         capture_output=True,
         text=True,
         env=env,
         timeout=300,
     )
     assert json.loads(again.stdout)["accepted"] == summary["accepted"]
-    assert len([r for r in TaskMemory.open(workspace).list() if r.origin is Origin.GENERATED]) == 3
+    generated_again = [r for r in TaskMemory.open(workspace).list() if r.origin is Origin.GENERATED]
+    assert len(generated_again) == N_TASKS

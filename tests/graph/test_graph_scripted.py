@@ -6,7 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from scripted import (
+
+from graph.context import Context
+from graph.run import run
+from simenv.settings import ValidationSettings
+from simenv.taskcode import validate
+from tests.graph.scripted import (
     ACCEPT,
     BROKEN_ASSET,
     DIAGNOSIS,
@@ -16,11 +21,6 @@ from scripted import (
     fenced,
     task_code,
 )
-
-from graph.context import Context
-from graph.run import run
-from simenv.settings import ValidationSettings
-from simenv.taskcode import validate
 
 pytestmark = pytest.mark.integration
 

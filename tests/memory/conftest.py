@@ -15,12 +15,11 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 
-from memory_fakes import FAKE_SEEDS, write_task  # noqa: E402
-
 from memory.client import ephemeral_client  # noqa: E402
 from memory.embedding import MiniLMEmbeddingFunction  # noqa: E402
 from memory.store import TaskMemory  # noqa: E402
 from simenv.tasks import TaskInfo  # noqa: E402
+from tests.memory.memory_fakes import FAKE_SEEDS, write_task  # noqa: E402
 
 
 @pytest.fixture(scope="session")

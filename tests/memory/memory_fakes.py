@@ -1,5 +1,5 @@
-"""Fake seed tasks and helpers shared by the task-library tests (imported by name: pytest puts
-this folder on sys.path)."""
+"""Fake seed tasks and helpers shared by the task-library tests (imported as
+``tests.memory.memory_fakes``)."""
 
 from __future__ import annotations
 

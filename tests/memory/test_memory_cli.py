@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from memory_fakes import FAKE_SEEDS, fake_asset_finder, write_task
 from typer.testing import CliRunner
 
 from memory import cli
 from memory.store import TaskMemory
 from simenv.report import EpisodeResult, Stage, ValidationReport
+from tests.memory.memory_fakes import FAKE_SEEDS, fake_asset_finder, write_task
 
 runner = CliRunner()
 

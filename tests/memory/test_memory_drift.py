@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 
-from memory_fakes import FAKE_SEEDS, task_code
-
 from memory.drift import DriftKind
 from memory.records import Origin, TaskRecord
 from memory.store import TaskMemory
 from memory.taskfiles import TEMP_PREFIX
+from tests.memory.memory_fakes import FAKE_SEEDS, task_code
 
 
 def kinds(memory: TaskMemory) -> dict[str, int]:

@@ -59,9 +59,8 @@ def reopen(workspace: Path, embedder: MiniLMEmbeddingFunction) -> TaskMemory:
 def test_library_reopens_with_its_records(
     tmp_path: Path, embedder: MiniLMEmbeddingFunction
 ) -> None:
-    from memory_fakes import FAKE_SEEDS
-
     from simenv.tasks import TaskInfo
+    from tests.memory.memory_fakes import FAKE_SEEDS
 
     infos = [
         TaskInfo(name, d, Path(tmp_path / f"{name}.py"), object, a)

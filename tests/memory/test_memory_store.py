@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from memory_fakes import FAKE_SEEDS, task_code
 
 from memory.errors import EmbeddingMismatchError, TaskNameConflictError, UnknownTaskNameError
 from memory.filters import SearchFilter
 from memory.records import Origin, TaskRecord, ValidationSummary, content_hash
 from memory.store import MAX_DISTANCE, AddOutcome, TaskMemory
+from tests.memory.memory_fakes import FAKE_SEEDS, task_code
 
 
 def generated(
@@ -41,9 +41,8 @@ def test_seed_is_idempotent_and_picks_up_new_seed_tasks(memory: TaskMemory, tmp_
     before = memory.count()
     assert memory.seed() == []  # every seed is stored already: nothing to add
     assert memory.count() == before
-    from memory_fakes import write_task
-
     from simenv.tasks import TaskInfo
+    from tests.memory.memory_fakes import write_task
 
     path = write_task(tmp_path, "packing-boxes", "Pack the boxes tightly into the container.")
     results = memory.seed(

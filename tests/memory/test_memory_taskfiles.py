@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from memory_fakes import fake_asset_finder, write_task
 
 from memory.errors import TaskFileError
 from memory.taskfiles import (
@@ -15,6 +14,7 @@ from memory.taskfiles import (
     task_description,
     task_name_from_path,
 )
+from tests.memory.memory_fakes import fake_asset_finder, write_task
 
 
 def test_atomic_write_replaces_and_leaves_no_temp(tmp_path: Path) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from policy_fixtures import DEMOS, TASKS
 
 from policy.demos import DemoRequest, record_demos
+from tests.policy.policy_fixtures import DEMOS, TASKS
 
 
 @pytest.fixture(scope="session")

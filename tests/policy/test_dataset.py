@@ -6,11 +6,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from policy_fixtures import DEMOS, TASKS, tiny_config
 
 from policy.dataset import DemoDataset, collate, model_input, rotation_bin, se2_transform
 from policy.language import color_maps, color_words
 from policy.store import DemoStore, store_path
+from tests.policy.policy_fixtures import DEMOS, TASKS, tiny_config
 
 
 def test_model_input_shape_and_channels() -> None:

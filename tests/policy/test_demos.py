@@ -6,7 +6,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from policy_fixtures import DEMOS, TASKS
 
 from policy.demos import DemoRequest, record_demos, record_episode
 from policy.observation import action_to_pixels
@@ -14,6 +13,7 @@ from policy.store import DemoStore, store_path
 from policy.tasks import TaskTargetError
 from simenv.environment import Environment
 from simenv.tasks import get_task
+from tests.policy.policy_fixtures import DEMOS, TASKS
 
 
 @pytest.mark.parametrize("task", TASKS)

@@ -3,7 +3,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from policy_fixtures import DEMOS, TASKS, tiny_config
 
 from policy.agent import ExpertPolicy, TransporterPolicy
 from policy.evaluate import evaluate, write_report
@@ -12,6 +11,7 @@ from policy.train import TrainRequest, load_model, train
 from simenv.environment import Environment
 from simenv.tasks import get_task
 from simenv.validation import reset_episode, run_expert
+from tests.policy.policy_fixtures import DEMOS, TASKS, tiny_config
 
 EPISODES = 2
 

@@ -5,7 +5,6 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
-from policy_fixtures import tiny_config
 
 from policy.config import PRESETS, ModelConfig
 from policy.model import (
@@ -15,6 +14,7 @@ from policy.model import (
     sample_bins,
     softmax_bins,
 )
+from tests.policy.policy_fixtures import tiny_config
 
 
 def test_fft_cross_correlation_equals_convolution() -> None:

@@ -3,10 +3,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from policy_fixtures import DEMOS, TASKS
 from typer.testing import CliRunner
 
 from simgen.cli import app
+from tests.policy.policy_fixtures import DEMOS, TASKS
 
 runner = CliRunner()
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from policy_fixtures import DEMOS, TASKS, tiny_config
 
 from policy.train import TrainRequest, load_model, read_checkpoint, train
+from tests.policy.policy_fixtures import DEMOS, TASKS, tiny_config
 
 
 def test_loss_falls_on_a_short_run(demo_workspace: Path) -> None:

@@ -8,23 +8,20 @@ rejected candidate (the same proposal again, turned down by the novelty critic).
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from graph.context import Context
+from graph.resources import clear_resources
+from graph.run import run
+from graph.validation import shutdown_pools
+
 # The scripted server and replies live with the graph tests; reuse them, do not copy them.
-sys.path.insert(0, str(Path(__file__).parents[1] / "graph"))
-
-from openai_server import ScriptedServer  # noqa: E402
-from scripted import repairing_model  # noqa: E402
-
-from graph.context import Context  # noqa: E402
-from graph.resources import clear_resources  # noqa: E402
-from graph.run import run  # noqa: E402
-from graph.validation import shutdown_pools  # noqa: E402
+from tests.graph.openai_server import ScriptedServer
+from tests.graph.scripted import repairing_model
 
 ARTIFACTS = Path(__file__).parents[2] / "artifacts"
 

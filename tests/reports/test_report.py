@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import headless_chromium, open_page
 from PIL import Image
-from scripted import BROKEN_ASSET, DIAGNOSIS
 from typer.testing import CliRunner
 
 from simgen.cli import app
+from tests.graph.scripted import BROKEN_ASSET, DIAGNOSIS
+from tests.reports.browser import headless_chromium, open_page
 
 pytestmark = pytest.mark.integration
 

@@ -82,3 +82,18 @@ def test_tasks_list_json() -> None:
     assert rows["place-red-in-green"]["metrics"] == ["pose"]
     assert "bowl/bowl.urdf" in rows["place-red-in-green"]["assets"]
     assert rows["towers-of-hanoi"]["max_steps"] >= 7
+
+
+def test_validate_prints_no_terminal_escapes_from_a_traceback(tmp_path: Path) -> None:
+    """The human report prints the task's traceback, which quotes the task's own exception:
+    an ESC there could clear the screen and draw a fake PASSED."""
+    task = tmp_path / "escapes.py"
+    task.write_text(
+        "from cliport.tasks.task import Task\n\n\nclass Escapes(Task):\n"
+        "    def reset(self, env):\n        super().reset(env)\n"
+        "        raise ValueError('\\x1b[2J\\x1b[Hall good \\x1b[32mPASSED\\x1b[0m')\n"
+    )
+    result = runner.invoke(app, ["validate", str(task), "--episodes", "1", "--in-process"])
+    assert result.exit_code == 1, result.output
+    assert "raise ValueError" in result.output, result.output  # the traceback was printed
+    assert "\x1b" not in result.output, repr(result.output[-400:])

@@ -147,6 +147,44 @@ def _mesh_scale(d: Data) -> None:
     body["urdf"] = re.sub(r'scale="[^"]*"', 'scale="3 3 1"', body["urdf"])
 
 
+def _goal_object(d: Data) -> Data:
+    """The body of the first goal's first object (a block of stack-block-pyramid)."""
+    return next(b for b in d["bodies"] if b["id"] == d["goals"][0]["objs"][0])
+
+
+def _goal_body(**change: Any) -> Callable[[Data], None]:
+    def apply(d: Data) -> None:
+        _goal_object(d).update(change)
+
+    return apply
+
+
+def _massless(d: Data) -> None:
+    """Bullet keeps a body of mass 0 still, whatever pulls it."""
+    for link in _goal_object(d)["links"]:
+        link["mass"] = 0.0
+
+
+def _tied_to_world(d: Data) -> None:
+    """A fixed joint from the first goal object to the world: it can never be moved."""
+    zero, identity = [0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0]
+    d["constraints"].append(
+        {
+            "parent": d["goals"][0]["objs"][0],
+            "parent_link": -1,
+            "child": None,
+            "child_link": -1,
+            "joint_type": "fixed",
+            "axis": zero,
+            "parent_frame": zero,
+            "child_frame": zero,
+            "parent_orientation": identity,
+            "child_orientation": identity,
+            "max_force": 1e6,
+        }
+    )
+
+
 CHAIN = [f"l{i}" for i in range(300)]
 DEEP_URDF = "<robot>" + "<link>" * 2000 + "</link>" * 2000 + "</robot>"
 
@@ -173,6 +211,13 @@ ATTACKS: list[tuple[str, str, Callable[[Data], None], str]] = [
     ("one block listed thrice", "stack-block-pyramid", _same_block_thrice, "more than once"),
     ("no goals", "align-box-corner", lambda d: d.update(goals=[], lang_goals=[]), "no goals"),
     ("goal with no objects", "align-box-corner", _no_objects, "names no objects"),
+    # Goal objects the expert cannot move: with 100 movable blocks on their targets, a goal
+    # is "complete" (100 of 101, within the reward's 0.01) once the expert grabs in vain at a
+    # stuck 101st, so a goal can be scored without anything moving.
+    ("fixed goal object", "stack-block-pyramid", _goal_body(category="fixed"), "cannot move"),
+    ("fixed-base goal object", "stack-block-pyramid", _goal_body(fixed_base=True), "cannot move"),
+    ("massless goal object", "stack-block-pyramid", _massless, "cannot move"),
+    ("goal object tied to the world", "stack-block-pyramid", _tied_to_world, "cannot move"),
     (
         "link name with control characters",
         "align-box-corner",

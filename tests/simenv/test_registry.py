@@ -45,6 +45,7 @@ EXAMPLE_IMPORTS = {
     "simenv.utils",
     "simenv.primitives",
     "simenv.grippers",
+    "simenv.environment",
 }
 
 

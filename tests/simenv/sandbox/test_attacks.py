@@ -27,7 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from sandbox_helpers import (
+
+from simenv.settings import GIB, MIB, ValidationSettings
+from tests.simenv.sandbox.sandbox_helpers import (
     HERE,
     LoopbackServer,
     Stage,
@@ -40,8 +42,6 @@ from sandbox_helpers import (
     shared_folder,
     unprivileged_prefix,
 )
-
-from simenv.settings import GIB, MIB, ValidationSettings
 
 SETTINGS = ValidationSettings(episodes=1, timeout=20, memory_bytes=GIB, scratch_bytes=16 * MIB)
 #: Grace on top of the validation's own limits: interpreter start-up on a loaded machine.

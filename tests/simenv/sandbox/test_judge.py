@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -189,6 +191,31 @@ def test_stale_record_folders_of_dead_processes_are_swept() -> None:
     dead.mkdir(exist_ok=True)
     record_folder().cleanup()
     assert not dead.exists()
+
+
+def test_a_judge_process_whose_caller_died_removes_its_own_folder() -> None:
+    """A killed caller cannot tidy up: the judge process sees its input end and does."""
+    process = JudgeProcess(ValidationSettings().judge_memory_bytes)
+    assert process.ask({"op": "none"}, 60, "a probe")["failure"]  # it has started
+    assert process.folder.is_dir()
+    assert process.proc.stdin is not None
+    process.proc.stdin.close()  # what the caller's death does
+    assert process.proc.wait(timeout=30) == 0
+    assert not process.folder.exists()
+    process.kill()
+
+
+def test_scratch_folders_of_dead_processes_are_swept() -> None:
+    """Scratch folders carry their owner's id, so the next process removes a killed one's."""
+    tmp = Path(tempfile.gettempdir())
+    dead = tmp / f"simgen-{2**22 + 4322}-left"
+    dead.mkdir(exist_ok=True)
+    code = "import os; from simenv.scratch import scratch_dir; print(os.getpid(), scratch_dir())"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    pid, made = out.stdout.split()
+    assert not dead.exists()
+    assert Path(made).name.startswith(f"simgen-{pid}-")
+    assert not Path(made).exists()  # removed by its own process at exit
 
 
 # -- --require-isolation means what it says ---------------------------------------------------

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import typer
-from sandbox_helpers import descendants_of, describe
 from typer.testing import CliRunner
 
 from simenv.cli import register
@@ -22,6 +21,7 @@ from simenv.sandbox.runner import WAITING, IsolationUnavailable, run_isolated, v
 from simenv.settings import GIB, ValidationSettings
 from simenv.taskcode import validate
 from simenv.tasks import get_task
+from tests.simenv.sandbox.sandbox_helpers import descendants_of, describe
 
 SETTINGS = ValidationSettings(episodes=2, seed=3, timeout=60, memory_bytes=2 * GIB)
 NO_TASK = "import numpy as np\n"
