@@ -70,7 +70,7 @@ test: $(STAMP) system-packages lint typecheck
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_validation.py
-	$(BIN)/python benchmarks/bench_report.py
+	$(BIN)/python -m benchmarks.bench_report
 
 clean:
 	rm -rf $(VENV) simgen-data

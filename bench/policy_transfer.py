@@ -491,6 +491,7 @@ def summarise(config: PolicyBenchConfig, plan: Plan) -> dict[str, Any]:
             runs = [r for r in plan.runs if r.generated == g and r.few_shot == k]
             tests = [_read_json(config.out / "test" / f"{r.name}.json") for r in runs]
             chosen = [_read_json(config.out / "selection" / r.name / "chosen.json") for r in runs]
+            trained = [_read_json(config.out / "models" / r.name / "done.json") for r in runs]
             overall = [_mean([t["tasks"][h]["success"] for h in plan.held_out]) for t in tests]
             arms.append(
                 {
@@ -517,8 +518,11 @@ def summarise(config: PolicyBenchConfig, plan: Plan) -> dict[str, Any]:
                             "val_mean_success": c["mean_success"],
                             "val_mean_reward": c["mean_reward"],
                             "candidates": c["candidates"],
+                            # A time budget can stop a run before --steps: say so per run.
+                            "trained_steps": t["steps"],
+                            "train_seconds": t["seconds"],
                         }
-                        for r, c in zip(runs, chosen, strict=True)
+                        for r, c, t in zip(runs, chosen, trained, strict=True)
                     ],
                 }
             )

@@ -6,7 +6,8 @@ URDF warnings (link names verbatim, newlines included) straight to those descrip
 record's author chooses the link names, so nothing this process prints may reach the
 caller's output. It caps its own address space (``RLIMIT_AS``) and core dumps, writes the
 URDFs it rebuilds into a folder of its own (removed when its input ends, and by the parent
-when it ends this process), then answers JSON requests, one per line on stdin, with one JSON line each:
+when it ends this process), then answers JSON requests, one per line on stdin, with one JSON
+line each:
 
 - ``{"op": "episode", "record": ...}`` -> ``{"episode": EpisodeResult}``
 - ``{"op": "picture", "record": ..., "out": path, "title": ...}`` -> ``{"path": path}``

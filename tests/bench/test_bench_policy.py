@@ -139,6 +139,7 @@ def test_tiny_run_shape_selection_and_resume(tmp_path: Path) -> None:
         # with its val figures; the test figures come from that checkpoint.
         for chosen in arm["selection"]:
             assert chosen["candidates"] == [2, 4] and chosen["step"] in (2, 4)
+            assert chosen["trained_steps"] == STEPS
             assert Path(chosen["checkpoint"]).name == f"step-{chosen['step']:06d}.pt"
             scored = json.loads(
                 (

@@ -41,8 +41,9 @@ BROKEN = {
     "unreachable.py": (
         "import numpy as np\nfrom cliport.tasks.task import Task\n"
         "class T(Task):\n    def reset(self, env):\n        super().reset(env)\n"
-        "        b = env.add_object('block/block.urdf', ((0.5, 0, 0.02), (0, 0, 0, 1)), 'fixed')\n"
-        "        self.add_goal(objs=[b], matches=np.ones((1, 1)), targ_poses=[((0.3, 0.3, 0.02), (0, 0, 0, 1))],"
+        "        b = env.add_object('block/block.urdf', ((0.5, 0, 0.02), (0, 0, 0, 1)))\n"
+        # No target is allowed for the block (a fixed block is refused before the expert runs).
+        "        self.add_goal(objs=[b], matches=np.zeros((1, 1)), targ_poses=[((0.3, 0.3, 0.02), (0, 0, 0, 1))],"
         " replace=False, rotations=False, metric='pose', params=None, step_max_reward=1)\n",
         Stage.SUCCESS,
         "succeeded in 0 of 2",
