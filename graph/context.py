@@ -82,7 +82,10 @@ class Context:
         metadata=_describe("Budget: candidates to try in all (default: 3 per task asked for)."),
     )
     max_cost_usd: float | None = field(
-        default=None, metadata=_describe("Budget: stop starting candidates past this cost.")
+        default=None,
+        metadata=_describe(
+            "Budget: stop starting candidates past this cost (those in flight still finish)."
+        ),
     )
     workers: int = field(
         default=1,

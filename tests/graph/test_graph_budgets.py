@@ -104,9 +104,11 @@ def test_max_cost_stops_the_run_once_spent(workspace: Path) -> None:
     with ScriptedServer(no_json) as server:
         summary = generate(
             workspace, "-n", "3", "--max-candidates", "4", "--max-cost", "0.000001",
-            "--model", "openai:gpt-4", "--base-url", server.base_url,
+            "--model", "openai:gpt-4", "--base-url", server.base_url, "--concurrency", "1",
         )  # fmt: skip
     # Without the budget the run would try all four candidates (nothing is ever accepted).
+    # The budget stops the run from starting candidates; those in flight finish, so one at a
+    # time shows it stopping after the first.
     assert len(summary["rejected"]) == 1
     assert len(server.requests) == CALLS_PER_CANDIDATE
     assert summary["usage"]["cost_usd"] >= 0.000001

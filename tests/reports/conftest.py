@@ -44,6 +44,9 @@ def scripted_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
                 episodes=2,
                 max_candidates=2,
                 max_proposals=1,
+                # One at a time: the second candidate proposes the same task once the first
+                # is in the library, which the novelty critic rejects.
+                concurrency=1,
             )
             summary = run(2, context=context)
         yield {**summary, "workspace": workspace}
