@@ -203,13 +203,21 @@ def run_episode(
 
 
 def goals_met_at_reset(task: Task) -> list[int]:
-    """Indices of the goals the reward would count as complete with the scene as it stands
-    (progress within ``GOAL_COMPLETE_SLACK`` of the goal's share, ``Task.reward``'s rule)."""
-    return [
-        index
-        for index, goal in enumerate(task.goals)
-        if abs(goal.step_max_reward - task.goal_progress(goal)) < GOAL_COMPLETE_SLACK
-    ]
+    """Indices of the goals that need no motion: met at reset by the reward's rule (progress
+    within ``GOAL_COMPLETE_SLACK`` of the share), with none of their objects in an earlier goal.
+
+    A later goal that shares an object with an earlier one may stand met at reset: the
+    earlier goals move that object away first (the towers of Hanoi move a disk back to its
+    starting peg), so only goals whose objects nothing before them moves count.
+    """
+    met: list[int] = []
+    moved: set[int] = set()
+    for index, goal in enumerate(task.goals):
+        complete = abs(goal.step_max_reward - task.goal_progress(goal)) < GOAL_COMPLETE_SLACK
+        if complete and moved.isdisjoint(goal.objs):
+            met.append(index)
+        moved.update(goal.objs)
+    return met
 
 
 def refuse_complete(task: Task, seed: int) -> None:
@@ -218,7 +226,8 @@ def refuse_complete(task: Task, seed: int) -> None:
     Such a goal needs no motion at all: once it is the current goal, the expert's next action
     (even one that moves nothing, on an object that cannot move) is scored as its success, and
     a task complete at reset "succeeds" without the expert doing anything. Goals met in part
-    at reset are fine (an object may start in place by chance); a whole goal is not.
+    at reset are fine (an object may start in place by chance); a whole goal is not, unless
+    earlier goals move its objects (``goals_met_at_reset``).
     """
     met = goals_met_at_reset(task)
     if not met:

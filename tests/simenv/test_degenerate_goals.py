@@ -16,10 +16,11 @@ import pytest
 
 from simenv.environment import Environment
 from simenv.report import Stage
-from simenv.scene_record import SceneRecord
+from simenv.scene_record import SceneRecord, build_world
 from simenv.settings import ValidationSettings
 from simenv.taskcode import build_scenes
-from simenv.validation import StageFailure, run_episode
+from simenv.tasks import get_task
+from simenv.validation import StageFailure, goals_met_at_reset, refuse_complete, run_episode
 
 HEADER = """\
 import numpy as np
@@ -121,3 +122,13 @@ def test_a_task_met_in_part_at_reset_still_runs(tmp_path: Path) -> None:
     with Environment() as env:
         episode = run_episode(env, record)
     assert episode.success and episode.steps == 1, episode
+
+
+def test_a_later_goal_met_at_reset_counts_when_an_earlier_goal_moves_its_objects() -> None:
+    """The towers of Hanoi's fifth move puts the smallest disk back on its starting peg: that
+    goal stands met at reset, but the first move takes the disk away, so it needs motion."""
+    (record,) = build_scenes(get_task("towers-of-hanoi").path, ValidationSettings(episodes=1))
+    with Environment() as env:
+        task = build_world(record, env)
+        assert goals_met_at_reset(task) == []
+        refuse_complete(task, record.seed)  # no failure
