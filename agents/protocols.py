@@ -1,7 +1,9 @@
 """The four agent roles, as small protocols: any object with these methods can play a role.
 
 Each role has an LLM-backed implementation (``agents.llm``) and an offline one
-(``agents.offline``); the graph only ever sees these protocols.
+(``agents.offline``); the graph only ever sees these protocols, and the errors below are the
+protocol's too: an implementation raises them (or subclasses of them) when it cannot play its
+role this time, and the graph ends that candidate without knowing which implementation ran.
 """
 
 from __future__ import annotations
@@ -15,6 +17,14 @@ from agents.schemas import CodeDraft, CriticStage, Diagnosis, ExampleTask, TaskP
 from simenv.report import ValidationReport
 
 Mode = Literal["explore", "target"]
+
+
+class NoNewProposal(RuntimeError):
+    """A proposer has nothing left to propose that the library does not already hold."""
+
+
+class UnwritableProposal(ValueError):
+    """A coder cannot write the proposal it was handed (not a bug in the proposal's task)."""
 
 
 class ProposalRequest(BaseModel):

@@ -36,6 +36,7 @@ from bench.policy_config import (
     config_fields,
 )
 from graph.generate_cli import describe_event
+from simenv.workspace import DEFAULT_WORKSPACE
 
 app = typer.Typer(
     help="Benchmarks: compare language models on task generation (llm); measure whether "
@@ -115,14 +116,14 @@ def llm_command(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option(help="Output folder (default simgen-data/reports/bench-llm-<time>)."),
+        typer.Option(help=f"Output folder (default {DEFAULT_WORKSPACE}/reports/bench-llm-<time>)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
     """Generate N tasks per model and compare: GenSim's syntax / runtime / completion rates,
     acceptance, repairs, calls, tokens, cost and seconds per accepted task, diversity."""
     console = Console(stderr=True)
-    folder = out or Path("simgen-data/reports") / f"bench-llm-{datetime.now(UTC):%Y%m%d-%H%M%S}"
+    folder = out or DEFAULT_WORKSPACE / "reports" / f"bench-llm-{datetime.now(UTC):%Y%m%d-%H%M%S}"
     try:
         config = LLMBenchConfig(
             models=tuple(m.strip() for m in models.split(",")),

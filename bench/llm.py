@@ -22,12 +22,13 @@ from agents.critics.registry import (
     UnknownCriticError,
     make_critic,
 )
+from agents.protocols import Mode
 from bench.metrics import score
 from graph.context import Context
 from graph.nodes.common import OFFLINE_MODEL
 from graph.resources import clear_resources
 from graph.run import run
-from graph.state import CandidateResult, Mode
+from graph.state import CandidateResult
 from graph.summary import RunTotals, candidates_of
 from memory.embedding import MiniLMEmbeddingFunction
 from memory.store import TaskMemory

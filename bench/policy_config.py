@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from policy.config import PRESETS, PolicyConfig, preset
+from simenv.workspace import DEFAULT_WORKSPACE
 
 #: The default tasks: CLIPort's two easiest seed tasks as the base, and two seed tasks that
 #: need what the base tasks teach (picking blocks, placing them precisely) as held-out tasks.
@@ -53,7 +54,7 @@ class PolicyBenchConfig:
     this help."""
 
     out: Path = field(
-        default=Path("simgen-data/bench-policy"),
+        default=DEFAULT_WORKSPACE / "bench-policy",
         metadata=_help("Work folder: demos, models, evaluations and results (resumable)."),
     )
     base: tuple[str, ...] = field(

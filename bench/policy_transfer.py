@@ -431,8 +431,10 @@ def test_stage(
             on_event(BenchEvent("test", "kept", per_run, run.name))
             continue
         chosen = _read_json(config.out / "selection" / run.name / "chosen.json")
+        # Found by name in the run's folder: the work folder may have moved since selection.
+        checkpoint = config.out / "models" / run.name / Path(chosen["checkpoint"]).name
         report = evaluate(
-            policies.load(Path(chosen["checkpoint"])),
+            policies.load(checkpoint),
             tasks,
             config.test_episodes,
             REPORT_SPLIT,

@@ -9,14 +9,20 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Literal, get_args
 
+from agents.critics.combine import ACCEPT_RULES, AcceptRule
 from agents.critics.registry import DEFAULT_CRITICS
 from agents.factory import AgentSettings
 from agents.models import LLMSettings
 from agents.usage import unpriced_models
+from simenv.workspace import DEFAULT_WORKSPACE
 
 #: Default candidates in flight per validation process when a model is set.
 CONCURRENCY_PER_WORKER = 4
+#: Where a run's validations run (``simenv.sandbox.pool``). Not its ``in-process`` executor:
+#: for ``simgen validate`` that means the unsandboxed validator, never for generated code.
+ValidationExecutor = Literal["process", "ray"]
 
 
 def _describe(text: str) -> dict[str, str]:
@@ -37,7 +43,7 @@ class Context:
     """How a generation run works: models, critics, budgets, validation, workspace."""
 
     workspace: str = field(
-        default="simgen-data",
+        default=str(DEFAULT_WORKSPACE),
         metadata=_describe("Folder for everything the run writes: memory/, tasks/, runs/."),
     )
     model: str | None = field(
@@ -68,7 +74,7 @@ class Context:
             "Exactly these judge: a model adds no critic unless 'llm' is named."
         ),
     )
-    accept: str = field(
+    accept: AcceptRule = field(
         default="all", metadata=_describe("How verdicts combine: 'all' or 'majority'.")
     )
     max_repairs: int = field(
@@ -92,6 +98,22 @@ class Context:
         metadata=_describe(
             "Validation processes: sandboxed PyBullet validations run at once (about one per "
             "core). Candidates' validations queue for them."
+        ),
+    )
+    executor: ValidationExecutor = field(
+        default="process",
+        metadata=_describe(
+            "Where validations run: 'process' (--workers processes on this machine) or 'ray' "
+            "(--workers Ray tasks of one CPU each, on the cluster at --ray-address; the "
+            "workspace must be on a file system every node shares)."
+        ),
+    )
+    ray_address: str | None = field(
+        default=None,
+        metadata=_describe(
+            "Ray cluster to validate on with --executor ray, e.g. '10.0.0.5:6379'. "
+            "None: RAY_ADDRESS, or a cluster started on this machine by 'ray start', or a new "
+            "local Ray."
         ),
     )
     concurrency: int | None = field(
@@ -123,9 +145,11 @@ class Context:
         self.critics = list(self.critics)
         if self.workers < 1:
             raise ValueError(f"workers must be at least 1, got {self.workers}.")
+        if self.executor not in get_args(ValidationExecutor):
+            raise ValueError(f"executor must be 'process' or 'ray', got {self.executor!r}.")
         if self.concurrency is not None and self.concurrency < 1:
             raise ValueError(f"concurrency must be at least 1, got {self.concurrency}.")
-        if self.accept not in ("all", "majority"):
+        if self.accept not in ACCEPT_RULES:
             raise ValueError(f"accept must be 'all' or 'majority', got {self.accept!r}.")
         if self.max_repairs < 0:
             raise ValueError(f"max_repairs must be 0 or more, got {self.max_repairs}.")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -15,10 +14,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from agents.critics.registry import DEFAULT_CRITICS, UnknownCriticError
+from agents.critics.registry import UnknownCriticError
 from agents.models import ModelConfigError
+from agents.protocols import Mode
 from agents.usage import format_cost
-from graph.context import Context, describe
+from graph.context import Context
+from graph.context_options import with_context_options
 from graph.progress import Progress
 from graph.run import new_thread_id, run
 from simenv.safe_text import one_line, printable
@@ -102,85 +103,28 @@ def summary_tables(summary: dict[str, Any]) -> list[Table]:
     return [accepted, rejected]
 
 
+@with_context_options
 def generate(
+    context: Context,
     n: Annotated[int, typer.Option("-n", "--n-tasks", min=0, help="Tasks to accept.")] = 5,
-    mode: Annotated[
-        str, typer.Option(help="explore (new tasks) or target (toward --target).")
-    ] = "explore",
-    target: Annotated[str | None, typer.Option(help="The target task, with --mode target.")] = None,
-    workspace: Annotated[Path, typer.Option(help="Folder for everything the run writes.")] = Path(
-        "simgen-data"
+    mode: Annotated[Mode, typer.Option(help="explore (new tasks) or target (toward --target).")] = (
+        "explore"
     ),
+    target: Annotated[str | None, typer.Option(help="The target task, with --mode target.")] = None,
     thread: Annotated[str | None, typer.Option(help="Run id: the same id continues a run.")] = None,
-    model: Annotated[
-        str | None, typer.Option(help="Model for every role, e.g. openai:gpt-4o.")
-    ] = None,
-    proposer_model: Annotated[str | None, typer.Option(help="The proposer's model.")] = None,
-    coder_model: Annotated[str | None, typer.Option(help="The coder's model.")] = None,
-    critic_model: Annotated[str | None, typer.Option(help="The LLM critic's model.")] = None,
-    reflection_model: Annotated[
-        str | None, typer.Option(help="The reflection agent's model.")
-    ] = None,
-    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible server URL.")] = None,
-    rate_limit: Annotated[float | None, typer.Option(help=describe("requests_per_second"))] = None,
-    critic: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--critic",
-            help=f"A critic by name (repeat; default {', '.join(DEFAULT_CRITICS)}). Exactly "
-            "these judge: 'llm' adds the LLM critic, a model alone adds none.",
-        ),
-    ] = None,
-    accept: Annotated[str, typer.Option(help="Combine verdicts: all or majority.")] = "all",
-    max_repairs: Annotated[int, typer.Option(min=0, help="Repair rounds per candidate.")] = 3,
-    max_candidates: Annotated[
-        int | None, typer.Option(min=1, help="Candidates to try at most.")
-    ] = None,
-    max_cost: Annotated[
-        float | None, typer.Option(help="Stop starting candidates past this cost (USD).")
-    ] = None,
-    workers: Annotated[int, typer.Option(min=1, help=describe("workers"))] = 1,
-    concurrency: Annotated[int | None, typer.Option(min=1, help=describe("concurrency"))] = None,
-    episodes: Annotated[int, typer.Option(min=1, help="Expert episodes per validation.")] = 3,
-    seed: Annotated[int, typer.Option(help="First validation seed.")] = 0,
-    min_success: Annotated[
-        float, typer.Option(min=0.0, max=1.0, help="Expert success needed.")
-    ] = 0.6,
     checkpoint_url: Annotated[
         str | None, typer.Option(help="Postgres URL for checkpoints.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Generate tasks: propose, review, write code, validate (sandboxed), repair, critique, commit."""
-    if mode not in ("explore", "target"):
-        raise typer.BadParameter("use explore or target", param_hint="--mode")
+    """Generate tasks: propose, review, write code, validate (sandboxed), repair, critique, commit.
+
+    The options after --json are the run's settings, the same ones LangGraph Studio shows."""
+    # Those settings are ``Context``'s fields, one option each, added by ``with_context_options``.
     if mode == "target" and not target:
         raise typer.BadParameter(
             "--mode target needs --target 'build a car'", param_hint="--target"
         )
-    try:
-        context = Context(
-            workspace=str(workspace),
-            model=model,
-            proposer_model=proposer_model,
-            coder_model=coder_model,
-            critic_model=critic_model,
-            reflection_model=reflection_model,
-            base_url=base_url,
-            requests_per_second=rate_limit,
-            critics=critic or list(DEFAULT_CRITICS),
-            accept=accept,
-            max_repairs=max_repairs,
-            max_candidates=max_candidates,
-            max_cost_usd=max_cost,
-            workers=workers,
-            concurrency=concurrency,
-            episodes=episodes,
-            seed=seed,
-            min_success=min_success,
-        )
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from exc
     if "human" in context.critics and not sys.stdin.isatty():
         raise typer.BadParameter(
             "--critic human asks in the terminal, and there is none; run it in a terminal, or "
@@ -227,7 +171,8 @@ def generate(
         f"{len(summary['accepted'])} accepted in {summary['seconds']:.0f} s, "
         f"{usage['calls']} LLM calls, {usage['total_tokens']} tokens, "
         f"{format_cost(usage['cost_usd'])}; thread {summary['thread']}; "
-        f"tasks in {workspace / 'tasks'}, run in {workspace / 'runs' / summary['thread']}"
+        f"tasks in {context.workspace_path / 'tasks'}, "
+        f"run in {context.workspace_path / 'runs' / summary['thread']}"
     )
 
 

@@ -74,7 +74,7 @@ def run(
         _validators(),
     ):
         resources_for(context)  # fails here, before any work, on a bad key or server
-        start_workers(context.workers)
+        start_workers(context)
         graph = build_graph().compile(checkpointer=saver)
         snapshot = graph.get_state(config)
         started = bool(snapshot.values)

@@ -11,11 +11,24 @@ from typing import Annotated, Any, Literal, TypedDict
 
 from pydantic import BaseModel, Field
 
+from agents.protocols import Mode
 from agents.schemas import CodeDraft, Diagnosis, ExampleTask, TaskProposal, Verdict
 from agents.usage import Usage, add_usage
 from simenv.report import ValidationReport
 
-Mode = Literal["explore", "target"]
+#: How a candidate ends, set by the node where it happens and read by the routers: a node that
+#: lets the candidate go on (a proposal accepted, a draft written, a validation passed, critics
+#: satisfied) leaves none. What a node sets stands until a later try (another proposal, another
+#: draft) clears it, so when rounds or repairs run out it is the candidate's ending.
+Ending = Literal[
+    "accepted",  # commit: stored in the library
+    "proposer_failed",  # propose: the proposer gave no proposal (a model error, nothing new)
+    "rejected_at_review",  # review: the critics rejected the proposal before any code
+    "coder_failed",  # write_code: the coder gave no draft
+    "failed_validation",  # execute: the draft failed a validation stage
+    "rejected_by_critics",  # critique / human_review: the finished task was rejected
+    "name_taken",  # commit: every free variant of the name was taken
+]
 
 
 class RunInput(TypedDict, total=False):
@@ -82,6 +95,13 @@ class RunOutput(TypedDict, total=False):
 
 
 class CandidateState(TypedDict, total=False):
+    """One candidate task on its way from retrieval to the library (or to its ending).
+
+    ``proposer_feedback``: what the proposer's next try reads, why review rejected the last
+    proposal or how the proposer failed. ``ending`` and ``reason``: how the candidate stands
+    and why, set together by the node where it happens (see ``Ending``); ``finish`` reports them.
+    """
+
     candidate_id: str
     slot: int
     seed: int
@@ -92,7 +112,9 @@ class CandidateState(TypedDict, total=False):
     known_names: list[str]
     proposal: TaskProposal | None
     proposals_made: int
-    feedback: str | None
+    proposer_feedback: str | None
+    ending: Ending | None
+    reason: str | None
     verdicts: list[Verdict]
     draft: CodeDraft | None
     draft_path: str | None
@@ -101,8 +123,6 @@ class CandidateState(TypedDict, total=False):
     diagnosis: Diagnosis | None
     repairs: int
     picture: str | None
-    error: str | None
-    committed: bool
     results: Annotated[list[CandidateResult], operator.add]
     usage: Annotated[dict[str, Usage], add_usage]
 

@@ -1,35 +1,26 @@
 """The graph's one call into the sandboxed validator (``simenv.sandbox``).
 
 Generated code is untrusted: it is only ever validated in the sandbox, never imported here.
-The validator judges each scene record with PyBullet in the process that calls it, and parallel
-candidates run as threads of one process, so validations go to a pool of worker processes (one
-per ``--workers``), each with a PyBullet of its own. There may be more candidates in flight
-(``--concurrency``) than workers: a candidate's validation waits for a free worker in its own
-thread (``_slots``), so a run can say which candidates are queued and which are validating.
+Parallel candidates run as threads of one process, and each validation needs a PyBullet of its
+own, so validations go to the run's ``WorkerPool`` (``simenv.sandbox.pool``): ``--workers``
+processes on this machine, or Ray tasks on a cluster with ``--executor ray``. There may be more
+candidates in flight (``--concurrency``) than workers: a candidate's validation waits for a
+free worker in its own thread (the pool's slots), so a run can say which candidates are queued
+and which are validating.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import threading
-import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
 from graph.context import Context
 from simenv.render import RenderError, picture_record
 from simenv.report import Stage, ValidationReport
+from simenv.sandbox.pool import WorkerDied, WorkerPool, shared_pool, shutdown_shared_pools
 from simenv.sandbox.runner import run_isolated
 from simenv.settings import ValidationSettings
-
-_pools: dict[int, ProcessPoolExecutor] = {}
-_pools_lock = threading.Lock()
-#: One slot per worker of the pool of that size: held while a validation is in the pool.
-_slots: dict[int, threading.Semaphore] = {}
 
 
 def validation_settings(context: Context) -> ValidationSettings:
@@ -41,54 +32,17 @@ def validation_settings(context: Context) -> ValidationSettings:
     )
 
 
-#: How often a pool worker checks that the graph process is still there.
-PARENT_CHECK_SECONDS = 0.5
+def pool_for(context: Context) -> WorkerPool:
+    """The run's validation pool: one per (workers, executor, Ray address), started on first
+    use and kept until ``shutdown_pools``, so every candidate shares its slots."""
+    return shared_pool(context.workers, context.executor, ray_address=context.ray_address)
 
 
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(PARENT_CHECK_SECONDS)
-    os._exit(0)
-
-
-def _die_with_parent(parent: int) -> None:
-    """Pool-worker initializer: end with the graph process, even when it is killed (-9).
-
-    A worker of a killed run would otherwise live on, holding its memory, a PyBullet and a
-    pre-started sandbox. (Not PR_SET_PDEATHSIG: that fires when the *thread* that started the
-    worker ends, and LangGraph's worker threads end after every run.)
-    """
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-
-
-def _pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of ``workers`` processes, started on first use and kept for the process' life.
-
-    Spawned, not forked: the graph process has threads (LangGraph's executor, Chroma).
-    """
-    with _pools_lock:
-        if workers not in _pools:
-            _pools[workers] = ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_die_with_parent,
-                initargs=(os.getpid(),),
-            )
-        return _pools[workers]
-
-
-def _ready() -> None:
-    """A pool worker's first task: nothing, once this module (and with it the validator and
-    the renderer) is imported, which is what unpickling the call made the worker do."""
-
-
-def start_workers(workers: int) -> None:
-    """Start the run's validation processes now, in the background: a run's first minute is
+def start_workers(context: Context) -> None:
+    """Start the run's validation workers now, in the background: a run's first minute is
     spent waiting on the model, and a worker's start-up (a fresh interpreter importing
-    PyBullet and the validator) then costs no candidate any time."""
-    pool = _pool(workers)
-    for _ in range(workers):
-        pool.submit(_ready)
+    PyBullet and the validator, or joining Ray) then costs no candidate any time."""
+    pool_for(context).start()
 
 
 @dataclass(frozen=True)
@@ -145,16 +99,7 @@ def validate_file(
 def shutdown_pools() -> None:
     """Stop the validation workers (and their pre-started sandboxes); ``run`` calls this at its
     end, so nothing of a run outlives it."""
-    with _pools_lock:
-        pools = list(_pools.values())
-        _pools.clear()
-    for pool in pools:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _slots_for(workers: int) -> threading.Semaphore:
-    with _pools_lock:
-        return _slots.setdefault(workers, threading.Semaphore(workers))
+    shutdown_shared_pools()
 
 
 def validate_draft(
@@ -169,36 +114,24 @@ def validate_draft(
     Waits for a free worker first (candidates in flight may outnumber them). ``on_start`` is
     called when one is free and the validation starts, ``on_end`` when it is over and before
     the worker goes to the next candidate, so progress never shows more validating than
-    there are workers."""
-    with _slots_for(context.workers):
+    there are workers. A worker that dies fails this candidate only; the pool replaces it."""
+    pool = pool_for(context)
+    with pool.slot():
         if on_start is not None:
             on_start()
         try:
-            return _validate_in_pool(path, context, files or DraftFiles())
+            job = pool.submit(
+                validate_and_picture,
+                Path(path),
+                validation_settings(context),
+                files or DraftFiles(),
+            )
+            return job.result()
+        except WorkerDied as exc:
+            return Validated(_worker_died(path, exc))
         finally:
             if on_end is not None:
                 on_end()
-
-
-def _validate_in_pool(path: Path, context: Context, files: DraftFiles) -> Validated:
-    pool = _pool(context.workers)
-    try:
-        return pool.submit(
-            validate_and_picture, Path(path), validation_settings(context), files
-        ).result()
-    except BrokenProcessPool as exc:
-        # The worker died while judging (e.g. native code crashed on this task's scene): this
-        # candidate fails; the next validation gets a fresh pool.
-        _discard(pool)
-        return Validated(_worker_died(path, exc))
-
-
-def _discard(pool: ProcessPoolExecutor) -> None:
-    with _pools_lock:
-        for workers, known in list(_pools.items()):
-            if known is pool:
-                del _pools[workers]
-    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _worker_died(path: Path, exc: BaseException) -> ValidationReport:

@@ -27,8 +27,10 @@ from memory.errors import TaskMemoryError, ValidationFailedError
 from memory.filters import SearchFilter
 from memory.importing import Validator, add_task_file, no_validator
 from memory.records import Origin, TaskRecord
-from memory.store import DEFAULT_WORKSPACE, TaskMemory
-from memory.taskfiles import AssetFinder, default_asset_finder
+from memory.store import TaskMemory
+from memory.taskfiles import default_asset_finder
+from simenv.taskfile import AssetFinder
+from simenv.workspace import DEFAULT_WORKSPACE
 
 app = typer.Typer(
     help="The task library: a Chroma collection of validated tasks, their files, and search.",

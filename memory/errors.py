@@ -6,6 +6,8 @@ import difflib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from simenv.workspace import DEFAULT_WORKSPACE
+
 if TYPE_CHECKING:
     from simenv.report import ValidationReport
 
@@ -55,7 +57,8 @@ class ChromaUnavailableError(TaskMemoryError):
         reason = f" ({cause})" if cause else ""
         super().__init__(
             f"No Chroma server answered at {url}{reason}. Start one with "
-            "`chroma run --host 127.0.0.1 --port 8000 --path ./simgen-data/memory` and pass "
+            "`chroma run --host 127.0.0.1 --port 8000 "
+            f"--path ./{DEFAULT_WORKSPACE}/memory` and pass "
             "`--chroma-url http://127.0.0.1:8000`, or leave out --chroma-url to use the embedded "
             "library under the workspace."
         )

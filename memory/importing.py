@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Protocol
 from memory.errors import ValidationFailedError
 from memory.records import Origin, TaskRecord, ValidationSummary
 from memory.store import AddResult, TaskMemory
-from memory.taskfiles import AssetFinder, read_task_source, task_name_from_path
+from memory.taskfiles import read_task_source
+from simenv.taskfile import AssetFinder, task_name_from_path
 
 if TYPE_CHECKING:
     from simenv.report import ValidationReport

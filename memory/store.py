@@ -41,6 +41,7 @@ from memory.errors import (
 from memory.filters import SearchFilter, Where
 from memory.records import Origin, TaskRecord
 from memory.taskfiles import atomic_write_text, file_hash
+from simenv.workspace import DEFAULT_WORKSPACE
 
 if TYPE_CHECKING:
     from chromadb.api.types import Documents, EmbeddingFunction
@@ -48,7 +49,6 @@ if TYPE_CHECKING:
     from simenv.tasks import TaskInfo
 
 COLLECTION_NAME = "simgen-tasks"
-DEFAULT_WORKSPACE = Path("simgen-data")
 MAX_DISTANCE = 2.0
 """The largest cosine distance; `novelty` returns it when there is nothing to compare with."""
 

@@ -1,31 +1,38 @@
-"""Task files on disk: crash-safe writes, and reading a task's name/description without running it.
+"""Task files on disk: crash-safe writes, and the library's view of a task file.
 
 Writes go to a temporary file in the same folder, are fsync'ed, then renamed over the target
 (`os.replace` is atomic on POSIX), so a process killed mid-write leaves either the old file or the
 new one, never half of one. A leftover temporary file is harmless; `check --repair` deletes it.
 
-Reading a task file uses `ast` only: the code is untrusted and must not be imported just to learn
-its docstring.
+Reading a task file (its name, class, description and assets, with `ast` only: the code is
+untrusted) is `simenv.taskfile`'s, the one reader the seed registry and the loader use too, so
+an imported copy of a seed task reads exactly as the seed does. The library adds what it needs
+on top: a name that is a valid record name, a description (the class docstring) to retrieve
+the task by, and its own error type (`TaskFileError`).
 """
 
 from __future__ import annotations
 
-import ast
 import contextlib
-import inspect
 import os
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from memory.errors import TaskFileError
 from memory.records import content_hash, validate_task_name
+from simenv.assets import find_asset_references
+from simenv.report import Stage, StageFailure
+from simenv.taskfile import (
+    AssetFinder,
+    TaskFile,
+    parse_task_source,
+    read_source,
+    task_name_from_path,
+)
 
 TEMP_PREFIX = ".tmp-"
 ORPHANS_DIRNAME = "orphans"
-
-AssetFinder = Callable[[str], list[str]]
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -64,11 +71,6 @@ def file_hash(path: Path) -> str:
     return content_hash(path.read_text(encoding="utf-8", errors="surrogateescape"))
 
 
-def task_name_from_path(path: Path) -> str:
-    """`place_red_in_green.py` -> `place-red-in-green` (the registry's naming rule)."""
-    return path.stem.replace("_", "-").lower()
-
-
 @dataclass(frozen=True)
 class TaskSource:
     """What the library needs from a task file: its name, description, assets and code."""
@@ -79,45 +81,34 @@ class TaskSource:
     code: str
 
 
-def _is_task_base(base: ast.expr) -> bool:
-    if isinstance(base, ast.Name):
-        return base.id.endswith("Task")
-    if isinstance(base, ast.Attribute):
-        return base.attr.endswith("Task")
-    return False
+def _library_task(code: str, filename: str, find_assets: AssetFinder) -> TaskFile:
+    """The task file as the reader sees it, with the library's own requirement: a description.
+
+    The library describes and retrieves a task by its class docstring, so a task class without
+    one is refused here (the reader itself allows it: a seed or debug task needs none to run).
+    """
+    try:
+        task = parse_task_source(code, filename, find_assets)
+    except StageFailure as exc:
+        if exc.stage is Stage.PARSE:
+            raise TaskFileError(f"{filename} is not valid Python: {exc}") from exc
+        raise TaskFileError(str(exc)) from exc
+    if not task.description:
+        raise TaskFileError(
+            f"{filename}: class {task.class_name} has no docstring. The library describes a task "
+            "by its class docstring: add a one-paragraph description of what the robot must do."
+        )
+    return task
 
 
 def task_description(code: str, *, filename: str = "<task>") -> str:
-    """The first paragraph of the Task subclass's docstring, on one line.
-
-    Same rule as the seed registry (`simenv.tasks`), so an imported copy of a seed task gets
-    the same description as the seed itself.
-    """
-    try:
-        tree = ast.parse(code, filename=filename)
-    except SyntaxError as exc:
-        raise TaskFileError(f"{filename} is not valid Python: {exc}") from exc
-    classes = [
-        node
-        for node in tree.body
-        if isinstance(node, ast.ClassDef) and any(_is_task_base(b) for b in node.bases)
-    ]
-    if not classes:
-        raise TaskFileError(
-            f"{filename} defines no Task subclass (a class deriving from `Task`); see TASK_API.md."
-        )
-    docstring = ast.get_docstring(classes[-1])
-    if not docstring or not docstring.strip():
-        raise TaskFileError(
-            f"{filename}: class {classes[-1].name} has no docstring. The library describes a task "
-            "by its class docstring: add a one-paragraph description of what the robot must do."
-        )
-    return inspect.cleandoc(docstring).split("\n\n")[0].replace("\n", " ").strip()
+    """The first paragraph of the Task subclass's docstring, on one line (the reader's rule,
+    ``simenv.taskfile``), or ``TaskFileError`` when the class has none."""
+    return _library_task(code, filename, find_asset_references).description
 
 
 def default_asset_finder() -> AssetFinder:
-    from simenv.assets import find_asset_references
-
+    """The asset finder the library uses unless a caller (a test) passes its own."""
     return find_asset_references
 
 
@@ -126,20 +117,13 @@ def read_task_source(
 ) -> TaskSource:
     """Read a task file: name (given, or from the file name), description, assets, code."""
     try:
-        code = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise TaskFileError(f"No such task file: {path}") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TaskFileError(f"Cannot read task file {path}: {exc}") from exc
+        code = read_source(path)
+    except StageFailure as exc:
+        raise TaskFileError(str(exc)) from exc
     task_name = name or task_name_from_path(path)
     try:
         validate_task_name(task_name)
     except ValueError as exc:
         raise TaskFileError(str(exc)) from exc
-    finder = find_assets or default_asset_finder()
-    return TaskSource(
-        name=task_name,
-        description=task_description(code, filename=str(path)),
-        assets=tuple(finder(code)),
-        code=code,
-    )
+    task = _library_task(code, str(path), find_assets or default_asset_finder())
+    return TaskSource(name=task_name, description=task.description, assets=task.assets, code=code)

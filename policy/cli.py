@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from policy.seeds import SPLITS
+from simenv.workspace import DEFAULT_WORKSPACE
 
 console = Console(stderr=True)
 app = typer.Typer(help="Demonstrations, policy training and evaluation.", no_args_is_help=True)
@@ -69,7 +70,7 @@ def demos_command(
     max_failures: Annotated[
         int, typer.Option(min=1, help="Give up on a task after this many failed seeds.")
     ] = 50,
-    workspace: Workspace = Path("simgen-data"),
+    workspace: Workspace = DEFAULT_WORKSPACE,
     as_json: AsJson = False,
 ) -> None:
     """Record expert demonstrations (resumable: stored episodes are kept). Exits 1, naming the
@@ -144,7 +145,7 @@ def train_command(
     max_minutes: Annotated[
         float | None, typer.Option(min=0.01, help="Stop after this long (checkpointed).")
     ] = None,
-    workspace: Workspace = Path("simgen-data"),
+    workspace: Workspace = DEFAULT_WORKSPACE,
     as_json: AsJson = False,
 ) -> None:
     """Train the Transporter on stored demonstrations; continues a run from its checkpoint."""
@@ -194,7 +195,7 @@ def eval_command(
     ],
     episodes: Annotated[int, typer.Option(min=1, help="Episodes per task.")] = 50,
     split: Annotated[str, typer.Option(help="train, val or test.")] = "test",
-    workspace: Workspace = Path("simgen-data"),
+    workspace: Workspace = DEFAULT_WORKSPACE,
     as_json: AsJson = False,
 ) -> None:
     """Success rate and mean reward per task, with a table, a JSON file and a plot."""

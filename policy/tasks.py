@@ -2,7 +2,7 @@
 
 A generated file is untrusted code, so its ``reset`` never runs here: the sandbox runs it for
 the seed and sends the scene it built back as data (``simenv.scene_record``), and this process
-rebuilds that scene and runs the expert or the policy on it. Registered seed tasks are part of
+rebuilds that scene (``simenv.scene_rebuild``) and runs the expert or the policy on it. Registered seed tasks are part of
 the package and run directly. ``start_episode`` is the one place that makes the difference.
 """
 
@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simenv.environment import Environment
+from simenv.episodes import reset_episode, seed_everything
 from simenv.sandbox.runner import record_scenes
-from simenv.scene_record import build_world
+from simenv.scene_rebuild import build_world
 from simenv.settings import ValidationSettings
 from simenv.task import Task
 from simenv.tasks import UnknownTaskError, get_task, module_name_to_task_name
-from simenv.validation import reset_episode, seed_everything
 
 
 class TaskTargetError(ValueError):

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from reports.bench_policy import is_policy_bench, write_policy_bench_page
 from reports.build import ReportConfig, build_report
 from reports.collect import RUNS_DIR, ReportSourceError
+from simenv.workspace import DEFAULT_WORKSPACE
 
 
 def report_command(
@@ -23,10 +24,10 @@ def report_command(
             help="A workspace (every run), a run folder (runs/<thread>), a thread id of "
             "--workspace, or a `simgen bench policy` work folder (its results page)."
         ),
-    ] = Path("simgen-data"),
-    workspace: Annotated[Path, typer.Option(help="Where a bare thread id is looked up.")] = Path(
-        "simgen-data"
-    ),
+    ] = DEFAULT_WORKSPACE,
+    workspace: Annotated[
+        Path, typer.Option(help="Where a bare thread id is looked up.")
+    ] = DEFAULT_WORKSPACE,
     out: Annotated[
         Path | None,
         typer.Option(help="Report folder (default <workspace>/reports/<thread or all-runs>)."),

@@ -15,6 +15,7 @@ from graph.state import CandidateResult, DraftRecord
 from graph.summary import RunTotals, candidates_of
 from simenv.record_checks import RecordRejected, decode_record
 from simenv.report import ValidationReport
+from simenv.workspace import DEFAULT_WORKSPACE
 
 SUMMARY_FILE = "summary.json"
 RUNS_DIR = "runs"
@@ -107,7 +108,7 @@ def summary_files(source: Path) -> list[Path]:
         return found
     raise ReportSourceError(
         f"{source} is neither a workspace (a folder with {RUNS_DIR}/) nor a run (a folder with "
-        f"{SUMMARY_FILE}): give e.g. simgen-data or simgen-data/{RUNS_DIR}/<thread>."
+        f"{SUMMARY_FILE}): give e.g. {DEFAULT_WORKSPACE} or {DEFAULT_WORKSPACE}/{RUNS_DIR}/<thread>."
     )
 
 

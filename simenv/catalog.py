@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from simenv.environment import Environment
+from simenv.episodes import reset_episode
 from simenv.tasks import TaskInfo
-from simenv.validation import reset_episode
 
 
 def describe_tasks(tasks: list[TaskInfo], seed: int = 0) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from simenv.report import ValidationReport
 from simenv.safe_text import printable
 from simenv.tasks import UnknownTaskError, list_tasks
 from simenv.validation import resolve_target
+from simenv.workspace import DEFAULT_WORKSPACE
 
 console = Console(stderr=True)
 tasks_app = typer.Typer(help="The seed task library.", no_args_is_help=True)
@@ -255,7 +256,7 @@ def list_command(
 
 @tasks_app.command("showcase")
 def showcase_command(
-    workspace: Annotated[Path, typer.Option(help="Where results go.")] = Path("simgen-data"),
+    workspace: Annotated[Path, typer.Option(help="Where results go.")] = DEFAULT_WORKSPACE,
     episodes: Annotated[int, typer.Option(min=1, help="Expert episodes per task.")] = 3,
     workers: Annotated[int, typer.Option(min=1, help="Validations run at once.")] = 2,
 ) -> None:

@@ -1,8 +1,9 @@
 """Loading a task program: from source text to one ``Task`` subclass.
 
-Each step raises ``TaskLoadError`` carrying the validation stage it belongs to, so that the
-validator reports where a program broke. Which class is the task comes from the one task-file
-reader, ``simenv.taskfile``.
+Each step raises ``StageFailure`` carrying the validation stage it belongs to, so that the
+validator reports where a program broke. Reading the file and finding which class is the task
+are the task-file reader's (``simenv.taskfile``); what task code may import is the static
+check's allow-list (``simenv.sandbox.static_check``), quoted when an import fails.
 """
 
 from __future__ import annotations
@@ -15,16 +16,15 @@ from pathlib import Path
 from types import ModuleType
 
 from simenv.compat import cliport_aliases
-from simenv.report import Stage
+from simenv.report import Stage, StageFailure
+from simenv.sandbox.static_check import ALLOWED_SUMMARY
 from simenv.shims import task_builtins
 from simenv.task import Task
-from simenv.taskfile import TaskFile, TaskLoadError, parse_source, parse_task_source
+from simenv.taskfile import TaskFile, parse_source, parse_task_source, read_source
 
 __all__ = [
-    "TaskLoadError",
     "import_task_module",
     "load_task_class",
-    "parse_source",
     "trimmed_traceback",
 ]
 
@@ -58,7 +58,7 @@ def import_task_module(path: Path, source: str) -> ModuleType:
     name = module_name_for(path, source)
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
-        raise TaskLoadError(Stage.IMPORT, f"Cannot import {path}: not a Python file.")
+        raise StageFailure(Stage.IMPORT, f"Cannot import {path}: not a Python file.")
     module = importlib.util.module_from_spec(spec)
     module.__dict__["__builtins__"] = task_builtins()
     sys.modules[name] = module
@@ -66,11 +66,10 @@ def import_task_module(path: Path, source: str) -> ModuleType:
         spec.loader.exec_module(module)
     except Exception as exc:
         sys.modules.pop(name, None)
-        raise TaskLoadError(
+        raise StageFailure(
             Stage.IMPORT,
-            f"Importing {path.name} failed: {type(exc).__name__}: {exc}. Task files may import numpy, "
-            "random, math, copy, pprint, os (os.path only), pybullet and the task API "
-            "(cliport.tasks.task, cliport.utils.utils, cliport.tasks.primitives) only.",
+            f"Importing {path.name} failed: {type(exc).__name__}: {exc}. Task files may import "
+            f"only {ALLOWED_SUMMARY}.",
             trimmed_traceback(exc, path),
         ) from exc
     return module
@@ -80,7 +79,7 @@ def task_class_of(module: ModuleType, info: TaskFile, path: Path) -> type[Task]:
     """The class the reader named, checked to be a Task subclass now that it exists."""
     cls = getattr(module, info.class_name, None)
     if not (isinstance(cls, type) and issubclass(cls, Task)):
-        raise TaskLoadError(
+        raise StageFailure(
             Stage.IMPORT,
             f"{path.name}: class {info.class_name} does not subclass Task once imported; "
             "derive it from Task (from cliport.tasks.task import Task).",
@@ -95,10 +94,7 @@ def load_task_class(path: str | Path) -> type[Task]:
     basic fault) is what a file with both problems reports.
     """
     path = Path(path).resolve()
-    try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TaskLoadError(Stage.PARSE, f"Cannot read task file {path}: {exc}.") from exc
+    source = read_source(path)
     parse_source(source, str(path))
     module = import_task_module(path, source)
     return task_class_of(module, parse_task_source(source, str(path)), path)

@@ -15,7 +15,7 @@ turns untrusted data into a ``SceneRecord``: ``decode_record``.
 - motion settings (speed, lift height, steps) within the seed tasks' ranges (a tiny speed makes
   an endless move loop).
 
-The sandbox side runs the same checks when it captures a record (``scene_record.capture``), so a
+The sandbox side runs the same checks when it captures a record (``scene_capture.capture``), so a
 task's author hears of a refusal at reset, in the same words. Every message says what was wrong
 and how to fix it. Text from a record goes through ``printable`` before any human-readable output.
 """

@@ -11,7 +11,8 @@ from PIL import Image, ImageDraw
 from simenv import utils
 from simenv.cameras import DEFAULT_CAMERAS, FRONT, CameraConfig, render_camera
 from simenv.environment import Environment
-from simenv.scene_record import SceneRecord, build_world
+from simenv.scene_rebuild import build_world
+from simenv.scene_record import SceneRecord
 from simenv.settings import ValidationSettings
 from simenv.validation import run_episode
 

@@ -6,6 +6,7 @@ It is the single schema shared by `simgen validate --json`, the sandbox, the tas
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
@@ -33,6 +34,29 @@ class Stage(StrEnum):
         """
         order = list(Stage)
         return order.index(self) > order.index(stage)
+
+
+class StageFailure(Exception):
+    """A stage failed: ``stage`` says which, the message is written for the task's author.
+
+    One type for every stage, from reading the file (parse) to the verdict, so that reading,
+    loading, building and judging a task report their failures the same way and a caller
+    catches one thing.
+    """
+
+    def __init__(self, stage: Stage, message: str, trace: str | None = None) -> None:
+        super().__init__(message)
+        self.stage = stage
+        self.message = message
+        self.trace = trace
+
+
+#: Called when a validation enters a stage (with the seed, for per-seed stages).
+StageCallback = Callable[[Stage, int | None], None]
+
+
+def no_stage(stage: Stage, seed: int | None) -> None:
+    """The default stage callback: nobody is listening."""
 
 
 class EpisodeResult(BaseModel):

@@ -1,4 +1,4 @@
-"""The scene record: what a task's ``reset(env)`` built, as data, and how to build it again.
+"""The scene record's schema: what a task's ``reset(env)`` built, as data. Both sides import it.
 
 A generated task's own code is ``__init__`` and ``reset(env)``. The sandbox runs only those and
 sends back a ``SceneRecord``: every body (its asset path or filled URDF text, pose, colours,
@@ -8,31 +8,30 @@ The schema below checks what comes back (finite numbers, bounded sizes and count
 exist, URDF text that names only files under the asset root), because the sandbox may have run
 hostile code.
 
-``build_world(record, env)`` rebuilds that scene in a trusted process without any task code, so
-the expert's episodes, the reward and the verdict never run next to the code they judge. Expert
-demonstrations and renders of generated tasks replay the same record.
+The record is pure data, so it is the one module both sides of the trust boundary share:
+
+- ``simenv.scene_capture`` (sandbox side) writes a record from the world a task's ``reset``
+  built; only the task's half of a validation (``simenv.taskcode``) imports it;
+- ``simenv.record_checks`` (``decode_record``) turns untrusted JSON into a checked record;
+- ``simenv.scene_rebuild`` (trusted side) builds the scene again without any task code, so the
+  expert's episodes, the reward and the verdict never run next to the code they judge.
+
+``pyproject.toml`` holds the two halves apart (import-linter contracts).
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 import xml.etree.ElementTree as ET
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import numpy as np
-import pybullet as p
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from simenv import primitives
 from simenv.assets import ASSET_ROOT, list_assets, nearest_assets
-from simenv.errors import TaskCodeError
-from simenv.grippers import Spatula, Suction
 from simenv.safe_text import one_line
-from simenv.scratch import sweep_stale_folders
-from simenv.task import Task
 
 MAX_BODIES = 600
 MAX_CONSTRAINTS = 600
@@ -49,14 +48,6 @@ MAX_ASSET_NAME = 120
 MAX_URDF_DEPTH = 8
 #: Positions further than this from the origin (metres) are not a tabletop scene.
 MAX_COORD = 10.0
-ENDS_EFFECTORS = {"suction": Suction, "spatula": Spatula}
-GEOMETRIES = {
-    p.GEOM_BOX: "box",
-    p.GEOM_SPHERE: "sphere",
-    p.GEOM_CYLINDER: "cylinder",
-    p.GEOM_CAPSULE: "capsule",
-}
-JOINT_TYPES = {p.JOINT_POINT2POINT: "point2point", p.JOINT_FIXED: "fixed"}
 #: The URDF elements a filled template may contain (what PyBullet's URDF reader knows of
 #: links, joints and contacts); anything else in recorded URDF text is refused.
 URDF_ELEMENTS = frozenset(
@@ -75,6 +66,9 @@ Quat = tuple[Coord, Coord, Coord, Coord]
 #: Text of a record (goals, templates, warnings) reaches terminals and prompts: it is kept to
 #: printable characters on one line, so a record cannot carry terminal escapes.
 Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(one_line)]
+#: The end effectors and motion primitives a record may name (``self.ee``, ``self.primitive``).
+EndEffector = Literal["suction", "spatula"]
+PrimitiveName = Literal["pick_place", "push"]
 
 
 class _Strict(BaseModel):
@@ -213,8 +207,8 @@ class TaskSettings(_Strict):
     max_steps: int = Field(ge=1, le=1000)
     lang_template: Text = ""
     task_completed_desc: Text = "task completed."
-    ee: Literal["suction", "spatula"] = "suction"
-    primitive: Literal["pick_place", "push"] = "pick_place"
+    ee: EndEffector = "suction"
+    primitive: PrimitiveName = "pick_place"
     lift_height: float = Field(default=0.32, ge=0, le=1)
     speed: float = Field(default=0.01, gt=0, le=1)
     pos_eps: float = Field(ge=0, le=1)
@@ -335,396 +329,3 @@ def _depth(root: ET.Element) -> int:
         deepest += 1
         level = [child for element in level for child in element]
     return deepest
-
-
-# -- capture: runs where the task's code ran --------------------------------------------------
-
-
-def _pose(body: int) -> Pose:
-    pos, orn = p.getBasePositionAndOrientation(body)
-    return Pose(position=tuple(pos), orientation=tuple(orn))
-
-
-def _links(body: int) -> list[Link]:
-    colours: dict[int, tuple[float, float, float, float]] = {}
-    for shape in p.getVisualShapeData(body):
-        colours.setdefault(int(shape[1]), tuple(float(v) for v in shape[7]))  # type: ignore[arg-type]
-    links = []
-    for index in range(-1, p.getNumJoints(body)):
-        info = p.getDynamicsInfo(body, index)
-        links.append(
-            Link(
-                index=index,
-                rgba=colours.get(index),
-                mass=info[0],
-                lateral_friction=info[1],
-                inertia=tuple(info[2]),
-                restitution=info[5],
-                rolling_friction=info[6],
-                spinning_friction=info[7],
-            )
-        )
-    return links
-
-
-def _shape(geometry: int, dims: Any, what: str) -> Shape:
-    if geometry not in GEOMETRIES:
-        raise TaskCodeError(
-            f"{what} has a mesh shape made with p.createMultiBody; load meshes from URDF assets "
-            "with env.add_object (or self.fill_template) instead."
-        )
-    return Shape(geometry=GEOMETRIES[geometry], dims=tuple(float(v) for v in dims))  # type: ignore[arg-type]
-
-
-def _source(env: Any, body: int) -> dict[str, Any]:
-    """Where a body came from: an asset, a filled URDF, or (made in code) its primitive shapes."""
-    path = getattr(env, "body_sources", {}).get(body)
-    if path is not None:
-        resolved = Path(path).resolve()
-        if resolved.is_relative_to(ASSET_ROOT):
-            return {"asset": resolved.relative_to(ASSET_ROOT).as_posix()}
-        return {"urdf": resolved.read_text()}
-    what = f"Body {body}"
-    if p.getNumJoints(body) > 0:
-        raise TaskCodeError(
-            f"{what} has joints but was not loaded with env.add_object; load URDF files with "
-            "env.add_object(urdf, pose, category)."
-        )
-    collision = p.getCollisionShapeData(body, -1)
-    if len(collision) != 1:
-        raise TaskCodeError(
-            f"{what} was not loaded with env.add_object and is not one primitive shape; "
-            "load it with env.add_object(urdf, pose, category)."
-        )
-    source: dict[str, Any] = {"collision": _shape(collision[0][2], collision[0][3], what)}
-    visual = [v for v in p.getVisualShapeData(body) if v[1] == -1]
-    if visual:
-        source["visual"] = _shape(visual[0][2], visual[0][3], what)
-    return source
-
-
-def _category(env: Any, body: int) -> str | None:
-    for category, ids in env.obj_ids.items():
-        if body in ids:
-            return str(category)
-    return None
-
-
-def _bodies(env: Any) -> list[Body]:
-    first = int(getattr(env, "first_task_body", 0))
-    bodies = []
-    for index in range(p.getNumBodies()):
-        body = p.getBodyUniqueId(index)
-        if body < first:
-            continue
-        size = env.object_sizes.get(body, (0.0, 0.0, 0.0))
-        category = _category(env, body)
-        bodies.append(
-            Body(
-                id=body,
-                category=category,  # type: ignore[arg-type]
-                fixed_base=category == "fixed",
-                pose=_pose(body),
-                size=tuple(float(v) for v in size),  # type: ignore[arg-type]
-                joints=[float(p.getJointState(body, j)[0]) for j in range(p.getNumJoints(body))],
-                links=_links(body),
-                **_source(env, body),
-            )
-        )
-    return bodies
-
-
-def _constraints(first_body: int) -> list[Constraint]:
-    constraints = []
-    for index in range(p.getNumConstraints()):
-        info = p.getConstraintInfo(p.getConstraintUniqueId(index))
-        parent, parent_link, child, child_link, kind = info[:5]
-        if parent < first_body or (child >= 0 and child < first_body):
-            continue  # the arm's own constraints (a suction grip) are not the task's
-        if kind not in JOINT_TYPES:
-            raise TaskCodeError(
-                "Constraints between objects may be point-to-point or fixed "
-                f"(p.JOINT_POINT2POINT, p.JOINT_FIXED); got joint type {kind}."
-            )
-        constraints.append(
-            Constraint(
-                parent=parent,
-                parent_link=parent_link,
-                child=child if child >= 0 else None,
-                child_link=child_link,
-                joint_type=JOINT_TYPES[kind],  # type: ignore[arg-type]
-                axis=tuple(info[5]),
-                parent_frame=tuple(info[6]),
-                child_frame=tuple(info[7]),
-                parent_orientation=tuple(info[8]),
-                child_orientation=tuple(info[9]),
-                max_force=info[10],
-            )
-        )
-    return constraints
-
-
-def _text(value: Any) -> str | list[str] | None:
-    if value is None:
-        return None
-    if isinstance(value, list | tuple):
-        return [str(v)[:MAX_TEXT] for v in value]
-    return str(value)[:MAX_TEXT]
-
-
-def _task_settings(task: Task) -> TaskSettings:
-    tool = getattr(task.ee, "tool", None)
-    if tool not in ENDS_EFFECTORS:
-        raise TaskCodeError(f"self.ee must be Suction or Spatula (the class); got {task.ee!r}.")
-    primitive = task.primitive
-    if primitive is primitives.push:
-        kind, height, speed = "push", 0.32, 0.01
-    elif isinstance(primitive, primitives.PickPlace):
-        kind, height, speed = "pick_place", primitive.height, primitive.speed
-    else:
-        raise TaskCodeError(
-            "self.primitive must be primitives.PickPlace(...) or primitives.push; "
-            f"got {primitive!r}."
-        )
-    return TaskSettings(
-        max_steps=int(task.max_steps),
-        lang_template=str(task.lang_template or "")[:MAX_TEXT],
-        task_completed_desc=str(task.task_completed_desc)[:MAX_TEXT],
-        ee=tool,
-        primitive=kind,  # type: ignore[arg-type]
-        lift_height=float(height),
-        speed=float(speed),
-        pos_eps=float(task.pos_eps),
-        rot_eps=float(task.rot_eps),
-        sixdof=bool(task.sixdof),
-        mode=task.mode,  # type: ignore[arg-type]
-    )
-
-
-def _pose_of(value: Any) -> Pose:
-    pos, orn = value
-    return Pose.model_validate(
-        {"position": [float(v) for v in pos], "orientation": [float(v) for v in orn]}
-    )
-
-
-def _goals(task: Task) -> list[GoalRecord]:
-    goals = []
-    for goal in task.goals:
-        zones = []
-        if goal.metric == "zone":
-            zones = [
-                Zone(pose=_pose_of(zone_pose), size=tuple(float(v) for v in zone_size))  # type: ignore[arg-type]
-                for zone_pose, zone_size in goal.params
-            ]
-        goals.append(
-            GoalRecord(
-                objs=list(goal.objs),
-                matches=np.atleast_2d(np.asarray(goal.matches, dtype=np.float64)).tolist(),
-                targ_poses=[_pose_of(t) for t in goal.targ_poses],
-                replace=goal.replace,
-                rotations=goal.rotations,
-                metric=goal.metric,  # type: ignore[arg-type]
-                zones=zones,
-                step_max_reward=goal.step_max_reward,
-                symmetries=list(goal.symmetries),
-                language_goal=_text(goal.language_goal),
-            )
-        )
-    return goals
-
-
-def capture(env: Any, task: Task, seed: int, warnings: list[str] | None = None) -> SceneRecord:
-    """The record of the scene ``task.reset(env)`` built in ``env`` (after ``env.reset()``).
-
-    Raises ``TaskCodeError`` for a scene the record cannot carry (what to change is in the
-    message), pydantic's ``ValidationError`` for values outside the schema, and
-    ``RecordRejected`` (a ``ValueError``) for a scene the judge would refuse: the task's author
-    hears of it here, at reset, with the same words the trusted side would use.
-    """
-    # The record checks build on this module's schema, so they are imported when first used.
-    from simenv.record_checks import check_record
-
-    first = int(getattr(env, "first_task_body", 0))
-    record = SceneRecord(
-        seed=seed,
-        task=_task_settings(task),
-        bodies=_bodies(env),
-        constraints=_constraints(first),
-        no_collision=list(getattr(env, "no_collision", [])),
-        goals=_goals(task),
-        lang_goals=[_text(g) for g in task.lang_goals],  # type: ignore[misc]
-        warnings=[str(w)[:MAX_TEXT] for w in (warnings or [])][:MAX_WARNINGS],
-    )
-    check_record(record)
-    return record
-
-
-# -- rebuild: trusted, no task code ------------------------------------------------------------
-
-
-def _create_shape(shape: Shape, visual: bool, rgba: Any = None) -> int:
-    d = shape.dims
-    if shape.geometry == "box":
-        half = [v / 2 for v in d]
-        if visual:
-            return int(p.createVisualShape(p.GEOM_BOX, halfExtents=half, rgbaColor=rgba))
-        return int(p.createCollisionShape(p.GEOM_BOX, halfExtents=half))
-    if shape.geometry == "sphere":
-        if visual:
-            return int(p.createVisualShape(p.GEOM_SPHERE, radius=d[0], rgbaColor=rgba))
-        return int(p.createCollisionShape(p.GEOM_SPHERE, radius=d[0]))
-    kind = p.GEOM_CYLINDER if shape.geometry == "cylinder" else p.GEOM_CAPSULE
-    if visual:
-        return int(p.createVisualShape(kind, radius=d[1], length=d[0], rgbaColor=rgba))
-    return int(p.createCollisionShape(kind, radius=d[1], height=d[0]))
-
-
-def _urdf_file(body: Body, folder: str) -> str | None:
-    """The URDF a body loads from: its asset, or its checked text written to ``folder``."""
-    if body.asset is not None:
-        return str(asset_path(body.asset))
-    if body.urdf is None:
-        return None
-    fd, name = tempfile.mkstemp(prefix="record-", suffix=".urdf", dir=folder)
-    with os.fdopen(fd, "w") as f:
-        f.write(checked_urdf(body.urdf))
-    return name
-
-
-def _create_body(body: Body, urdf: str | None) -> int:
-    pose = body.pose.as_tuple()
-    if urdf is not None:
-        return int(p.loadURDF(urdf, *pose, useFixedBase=body.fixed_base))
-    assert body.collision is not None  # the schema allows exactly one source
-    base = body.links[0] if body.links else None
-    rgba = base.rgba if base is not None and base.rgba is not None else (1, 1, 1, 1)
-    visual = _create_shape(body.visual, True, rgba) if body.visual is not None else -1
-    mass = base.mass if base is not None else 0.0
-    return int(
-        p.createMultiBody(mass, _create_shape(body.collision, False), visual, pose[0], pose[1])
-    )
-
-
-def _apply_state(new_id: int, body: Body) -> None:
-    """Pose (the centre-of-mass frame, as captured), joints, colours and dynamics."""
-    p.resetBasePositionAndOrientation(new_id, *body.pose.as_tuple())
-    for joint, value in enumerate(body.joints[: p.getNumJoints(new_id)]):
-        p.resetJointState(new_id, joint, value)
-    for link in body.links:
-        if link.index >= p.getNumJoints(new_id):
-            continue
-        if link.rgba is not None:
-            p.changeVisualShape(new_id, link.index, rgbaColor=link.rgba)
-        current_mass = p.getDynamicsInfo(new_id, link.index)[0]
-        extra = {"mass": link.mass} if abs(current_mass - link.mass) > 1e-9 else {}
-        p.changeDynamics(
-            new_id,
-            link.index,
-            lateralFriction=link.lateral_friction,
-            restitution=link.restitution,
-            rollingFriction=link.rolling_friction,
-            spinningFriction=link.spinning_friction,
-            localInertiaDiagonal=list(link.inertia),
-            **extra,
-        )
-
-
-#: Rebuilt URDFs go to ``<tmp>/simgen-record-<pid>-<random>``: the owner's id in the name
-#: lets a later process remove what a killed one left behind.
-RECORD_PREFIX = "simgen-record-"
-
-
-def record_folder() -> tempfile.TemporaryDirectory[str]:
-    """A folder for one task's rebuilt URDFs, named for this process; stale ones are swept."""
-    sweep_stale_folders(Path(tempfile.gettempdir()), RECORD_PREFIX)
-    return tempfile.TemporaryDirectory(prefix=f"{RECORD_PREFIX}{os.getpid()}-")
-
-
-class RecordedTask(Task):
-    """A task whose ``reset`` rebuilds a recorded scene: trusted code only."""
-
-    def __init__(self, record: SceneRecord) -> None:
-        super().__init__()
-        settings = record.task
-        self.record = record
-        self.max_steps = settings.max_steps
-        self.lang_template = settings.lang_template
-        self.task_completed_desc = settings.task_completed_desc
-        self.ee = ENDS_EFFECTORS[settings.ee]
-        self.primitive = (
-            primitives.push
-            if settings.primitive == "push"
-            else primitives.PickPlace(height=settings.lift_height, speed=settings.speed)
-        )
-        self.pos_eps = settings.pos_eps
-        self.rot_eps = settings.rot_eps
-        self.sixdof = settings.sixdof
-        self.mode = settings.mode
-        self.ids: dict[int, int] = {}
-        #: Filled URDFs written back from the record; they live as long as this task.
-        self.files: tempfile.TemporaryDirectory[str] | None = None
-
-    def reset(self, env: Any) -> None:
-        super().reset(env)
-        record = self.record
-        self.ids = {}
-        if self.files is None:
-            self.files = record_folder()
-        for body in record.bodies:
-            urdf = _urdf_file(body, self.files.name)
-            try:
-                new_id = _create_body(body, urdf)
-            except p.error as exc:
-                raise TaskCodeError(f"Body {body.id} could not be rebuilt: {exc}.") from exc
-            self.ids[body.id] = new_id
-            if urdf is not None:
-                env.body_sources[new_id] = urdf
-            _apply_state(new_id, body)
-            if body.category is not None:
-                env.obj_ids[body.category].append(new_id)
-            env.object_sizes[new_id] = tuple(body.size)
-        ids = self.ids
-        for c in record.constraints:
-            link = p.createConstraint(
-                ids[c.parent],
-                c.parent_link,
-                ids[c.child] if c.child is not None else -1,
-                c.child_link,
-                p.JOINT_POINT2POINT if c.joint_type == "point2point" else p.JOINT_FIXED,
-                c.axis,
-                c.parent_frame,
-                c.child_frame,
-                c.parent_orientation,
-                c.child_orientation,
-            )
-            p.changeConstraint(link, maxForce=c.max_force)
-        for a, b in record.no_collision:
-            env.disable_collision(ids[a], ids[b])
-        for goal in record.goals:
-            self.add_goal(
-                objs=[ids[i] for i in goal.objs],
-                matches=np.asarray(goal.matches, dtype=np.float64),
-                targ_poses=[t.as_tuple() for t in goal.targ_poses],
-                replace=goal.replace,
-                rotations=goal.rotations,
-                metric=goal.metric,
-                params=[(z.pose.as_tuple(), tuple(z.size)) for z in goal.zones] or None,
-                step_max_reward=goal.step_max_reward,
-                symmetries=list(goal.symmetries),
-                language_goal=goal.language_goal,
-            )
-        self.lang_goals = list(record.lang_goals)
-
-
-def build_world(record: SceneRecord, env: Any) -> Task:
-    """Rebuild ``record`` in ``env`` (arm, table, bodies, goals) and return its task.
-
-    The returned task scores goals and provides the expert (``task.oracle(env)``) exactly as
-    the original task would, without running any of the original task's code: use it for
-    validation episodes, demonstrations and renders of generated tasks.
-    """
-    task = RecordedTask(record)
-    env.set_task(task)
-    env.reset()
-    return task

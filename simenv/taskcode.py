@@ -23,23 +23,18 @@ from pydantic import ValidationError
 
 from simenv.dialect import DialectLog, collect_warnings
 from simenv.environment import Environment
+from simenv.episodes import reset_episode
 from simenv.errors import TaskCodeError
-from simenv.loader import TaskLoadError, load_task_class, trimmed_traceback
-from simenv.report import Stage, ValidationReport
-from simenv.scene_record import SceneRecord, capture
+from simenv.loader import load_task_class, trimmed_traceback
+from simenv.report import Stage, StageCallback, StageFailure, ValidationReport, no_stage
+from simenv.scene_capture import capture
+from simenv.scene_record import SceneRecord
 from simenv.settings import IsolationUnavailable, ValidationSettings
 from simenv.tasks import module_name_to_task_name
-from simenv.validation import (
-    StageCallback,
-    StageFailure,
-    fail,
-    judge,
-    new_report,
-    no_stage,
-    parse_task,
-    reset_episode,
-    resolve_target,
-)
+
+# ``validate`` below, the in-process debugging path, runs the trusted half too; ``build_scenes``
+# (the sandbox half) uses nothing from this import (import-linter: pyproject.toml).
+from simenv.validation import fail, judge, new_report, parse_task, resolve_target
 
 
 def build_scenes(
@@ -60,10 +55,7 @@ def _build_scenes(
     path: Path, settings: ValidationSettings, on_stage: StageCallback, log: DialectLog
 ) -> Iterator[SceneRecord]:
     on_stage(Stage.IMPORT, None)
-    try:
-        task_class = load_task_class(path)
-    except TaskLoadError as exc:
-        raise StageFailure(exc.stage, str(exc), exc.trace) from exc
+    task_class = load_task_class(path)
     on_stage(Stage.BUILD, None)
     try:
         task_class()

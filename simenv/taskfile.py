@@ -11,6 +11,14 @@ its docstring.
   same file); none, or more than one, is an error;
 - description: the first paragraph of that class's docstring, on one line ("" without one);
 - assets: the existing asset paths that the source names (``simenv.assets.find_asset_references``).
+
+Where the task library once had rules of its own, these are the ones kept: the base class is
+found through import aliases and same-file task classes (GenSim files write
+``from cliport.tasks.task import Task``; a suffix rule such as "a base named ``*Task``" would
+take any helper class for the task), and a file must define exactly one task class, because the
+loader has to know which class to run. Every failure is a ``StageFailure`` at the parse or
+import stage; reading the file's bytes (``read_source``) is the one place that reports a file
+that cannot be read.
 """
 
 from __future__ import annotations
@@ -18,22 +26,19 @@ from __future__ import annotations
 import ast
 import inspect
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from simenv.assets import find_asset_references
-from simenv.report import Stage
+from simenv.report import Stage, StageFailure
 
 TASK_BASE = "Task"
+#: Where a task file's author reads what a task file is (named in the errors below).
+TASK_API_PAGE = "simenv/docs/task-api.md"
 
-
-class TaskLoadError(Exception):
-    """A task program that could not be read or loaded; ``stage`` says where it broke."""
-
-    def __init__(self, stage: Stage, message: str, trace: str | None = None) -> None:
-        super().__init__(message)
-        self.stage = stage
-        self.trace = trace
+#: Finds the asset paths a task's source names (``find_asset_references``; tests pass a fake).
+AssetFinder = Callable[[str], list[str]]
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,7 @@ def parse_source(source: str, filename: str) -> ast.Module:
     try:
         return ast.parse(source, filename=filename)
     except SyntaxError as exc:
-        raise TaskLoadError(
+        raise StageFailure(
             Stage.PARSE,
             f"Syntax error in {Path(filename).name} line {exc.lineno}: {exc.msg}. "
             f"Offending line: {(exc.text or '').strip()!r}. Fix the Python syntax.",
@@ -99,14 +104,14 @@ def find_task_class(tree: ast.Module, filename: str) -> ast.ClassDef:
     classes = task_classes(tree)
     name = Path(filename).name
     if not classes:
-        raise TaskLoadError(
+        raise StageFailure(
             Stage.IMPORT,
             f"{name} defines no Task subclass. Define exactly one class that subclasses Task "
-            "(from cliport.tasks.task import Task).",
+            f"(from cliport.tasks.task import Task); see {TASK_API_PAGE}.",
         )
     if len(classes) > 1:
         names = ", ".join(sorted(c.name for c in classes))
-        raise TaskLoadError(
+        raise StageFailure(
             Stage.IMPORT,
             f"{name} defines {len(classes)} Task subclasses ({names}); define exactly one task "
             "class per file (helpers may be plain functions or classes that do not subclass Task).",
@@ -119,7 +124,9 @@ def first_paragraph(docstring: str | None) -> str:
     return inspect.cleandoc(docstring or "").split("\n\n")[0].replace("\n", " ").strip()
 
 
-def parse_task_source(source: str, filename: str = "<task>") -> TaskFile:
+def parse_task_source(
+    source: str, filename: str = "<task>", find_assets: AssetFinder = find_asset_references
+) -> TaskFile:
     """Read a task program's text: its class, name (from ``filename``), description, assets."""
     tree = parse_source(source, filename)
     cls = find_task_class(tree, filename)
@@ -127,17 +134,22 @@ def parse_task_source(source: str, filename: str = "<task>") -> TaskFile:
         name=task_name_from_path(filename),
         class_name=cls.name,
         description=first_paragraph(ast.get_docstring(cls)),
-        assets=tuple(find_asset_references(source)),
+        assets=tuple(find_assets(source)),
         source=source,
         path=Path(filename) if filename != "<task>" else None,
     )
 
 
-def read_task_file(path: str | Path) -> TaskFile:
-    """Read a task file from disk (see ``parse_task_source``); unreadable files are parse errors."""
-    path = Path(path)
+def read_source(path: str | Path) -> str:
+    """A task file's text, or a parse-stage error saying why it cannot be read."""
     try:
-        source = path.read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise StageFailure(Stage.PARSE, f"No such task file: {path}.") from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise TaskLoadError(Stage.PARSE, f"Cannot read task file {path}: {exc}.") from exc
-    return parse_task_source(source, str(path))
+        raise StageFailure(Stage.PARSE, f"Cannot read task file {path}: {exc}.") from exc
+
+
+def read_task_file(path: str | Path, find_assets: AssetFinder = find_asset_references) -> TaskFile:
+    """Read a task file from disk (see ``parse_task_source`` and ``read_source``)."""
+    return parse_task_source(read_source(path), str(path), find_assets)

@@ -1,9 +1,10 @@
 """Validation of a task program, in two halves that never share a process in the sandbox.
 
 1. ``simenv.taskcode.build_scenes`` (the task's code): import the file, run ``__init__``, and
-   per seed run ``reset(env)`` and record the scene it built (``simenv.scene_record``). This is
-   the only part that runs task code; the sandbox runs it in a contained child.
-2. ``judge`` here (trusted): rebuild each recorded scene, run the expert, compute reward and
+   per seed run ``reset(env)`` and record the scene it built (``simenv.scene_capture``, in the
+   schema of ``simenv.scene_record``). This is the only part that runs task code; the sandbox
+   runs it in a contained child.
+2. ``judge`` here (trusted): rebuild each recorded scene (``simenv.scene_rebuild``), run the expert, compute reward and
    verdict. The parse stage's checks (``parse_task``) are here too: they read, never run.
 
 This module never imports the loader that executes task files (import-linter holds it to
@@ -17,42 +18,32 @@ Either way the result is a ``ValidationReport``, and stages are reported through
 from __future__ import annotations
 
 import ast
-import random
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from simenv.constants import SUCCESS_THRESHOLD
 from simenv.environment import Environment
-from simenv.report import EpisodeResult, Stage, ValidationReport
-from simenv.scene_record import SceneRecord, build_world
+from simenv.episodes import seed_everything
+from simenv.report import (
+    EpisodeResult,
+    Stage,
+    StageCallback,
+    StageFailure,
+    ValidationReport,
+    no_stage,
+)
+from simenv.scene_rebuild import build_world
+from simenv.scene_record import SceneRecord
 from simenv.settings import ValidationSettings
 from simenv.task import GOAL_COMPLETE_SLACK, Task
-from simenv.taskfile import TaskLoadError, parse_source
+from simenv.taskfile import parse_source, read_source
 from simenv.tasks import get_task
 
 StepCallback = Callable[[Environment, int], None]
-#: Called when a validation enters a stage (with the seed, for per-seed stages).
-StageCallback = Callable[[Stage, int | None], None]
 #: The methods task code may define; everything else of ``Task`` runs as our code.
 TASK_CODE_METHODS = frozenset({"__init__", "reset"})
-
-
-class StageFailure(Exception):
-    """A validation stage failed; the message is written for the task's author."""
-
-    def __init__(self, stage: Stage, message: str, trace: str | None = None) -> None:
-        super().__init__(message)
-        self.stage = stage
-        self.message = message
-        self.trace = trace
-
-
-def no_stage(stage: Stage, seed: int | None) -> None:
-    """The default stage callback: nobody is listening."""
 
 
 def resolve_target(target: str | Path) -> Path:
@@ -64,22 +55,6 @@ def resolve_target(target: str | Path) -> Path:
             raise FileNotFoundError(f"Task file {text} does not exist.")
         return path
     return get_task(text).path
-
-
-def seed_everything(seed: int) -> None:
-    """Task code draws from ``np.random`` and ``random``: seed both."""
-    np.random.seed(seed)
-    random.seed(seed)
-
-
-def reset_episode(env: Environment, task_class: type[Task], seed: int, mode: str = "train") -> Task:
-    seed_everything(seed)
-    env.seed(seed)
-    task = task_class()
-    task.mode = mode
-    env.set_task(task)
-    env.reset()
-    return task
 
 
 def run_expert(
@@ -144,14 +119,7 @@ def check_methods(tree: ast.Module, path: Path) -> None:
 
 def parse_task(path: Path) -> ast.Module:
     """Read and parse a task file, and check its methods; ``StageFailure`` at the parse stage."""
-    try:
-        source = path.read_text()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise StageFailure(Stage.PARSE, f"Cannot read task file {path}: {exc}.") from exc
-    try:
-        tree = parse_source(source, str(path))
-    except TaskLoadError as exc:
-        raise StageFailure(exc.stage, str(exc), exc.trace) from exc
+    tree = parse_source(read_source(path), str(path))
     check_methods(tree, path)
     return tree
 

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from agents.offline.grammar import TaskSpec
 from agents.offline.proposer import proposal_for
 from agents.offline.writer import write_task
+from agents.protocols import UnwritableProposal
 from agents.schemas import CodeDraft, Diagnosis, ExampleTask, TaskProposal
 from simenv.report import ValidationReport
 
 
-class OfflineCoderError(ValueError):
+class OfflineCoderError(UnwritableProposal):
     """The offline coder was handed a proposal it cannot write (one without a spec)."""
 
 

@@ -15,7 +15,7 @@ from agents.offline.grammar import (
     spec_name,
 )
 from agents.offline.writer import description
-from agents.protocols import ProposalRequest
+from agents.protocols import NoNewProposal, ProposalRequest
 from agents.schemas import TaskProposal
 
 #: Words in a target that point at a relation (goal-directed mode).
@@ -36,7 +36,7 @@ TRIES_PER_RELATION = 40
 RELATION_WEIGHTS = {relation: (0.3 if relation == "push-pile" else 1.0) for relation in RELATIONS}
 
 
-class NoNewTaskError(RuntimeError):
+class NoNewTaskError(NoNewProposal):
     """Every spec the grammar could draw is already in the library."""
 
 

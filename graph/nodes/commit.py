@@ -9,7 +9,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from graph.context import Context
-from graph.nodes.common import coder_model, emit, phase
+from graph.nodes.common import coder_model, emit, ended, phase
 from graph.resources import resources_for
 from graph.state import CandidateState
 from memory.errors import TaskNameConflictError
@@ -43,7 +43,7 @@ def commit(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
             except TaskNameConflictError:
                 name = f"{proposal.name}-{suffix + 1}"
         else:
-            return {"error": f"No free name for '{proposal.name}' in the library."}
+            return ended("name_taken", f"No free name for '{proposal.name}' in the library.")
     stored = result.record
     path = resources.memory.code_file(stored)
     picture = state.get("picture")
@@ -54,6 +54,6 @@ def commit(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
     return {
         "proposal": proposal.model_copy(update={"name": stored.name}),
         "draft_path": str(path),
-        "committed": True,
         "picture": picture,
+        **ended("accepted", ""),
     }

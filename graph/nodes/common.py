@@ -11,6 +11,7 @@ from langgraph.config import get_config, get_stream_writer
 from agents.factory import AgentSet
 from agents.schemas import ExampleTask, TaskProposal
 from graph.context import Context
+from graph.state import Ending
 from memory.store import SearchHit, TaskMemory
 
 NO_THREAD = "unthreaded"
@@ -53,6 +54,18 @@ def agent_phase(candidate: str, agents: AgentSet, role: str) -> None:
     """The phase of a candidate whose ``role`` agent is about to answer: waiting on the model
     when a model plays the role, working when an offline agent does."""
     phase(candidate, "model" if role in agents.models else "working")
+
+
+def ended(ending: Ending, reason: str) -> dict[str, Any]:
+    """The state update of a node where the candidate stops: its ending and why, which the
+    routers read and ``finish`` reports (unless a later try clears them)."""
+    return {"ending": ending, "reason": reason}
+
+
+def going_on() -> dict[str, Any]:
+    """The state update of a node that lets the candidate go on: a new proposal, draft or
+    passed validation clears what an earlier try ended with."""
+    return {"ending": None, "reason": None}
 
 
 def example_from_hit(hit: SearchHit) -> ExampleTask:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
-from agents.critics.combine import combine
+from agents.critics.combine import AcceptRule, combine, rejection_reasons
 from agents.critics.registry import review_all
 from agents.protocols import Submission
 from agents.schemas import Verdict
 from agents.usage import metering
 from graph.context import Context
-from graph.nodes.common import agent_phase, emit, nearest_task
+from graph.nodes.common import agent_phase, emit, ended, going_on, nearest_task
 from graph.resources import resources_for
 from graph.state import CandidateState
 
@@ -33,13 +34,24 @@ def critique(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]
     )
     with metering() as meter:
         verdicts = review_all(resources.agents.critics, submission)
+    outcome = judgement(verdicts, runtime.context.accept)
     emit(
         "critiqued",
         candidate=state["candidate_id"],
         name=proposal.name,
-        accepted=combine(verdicts, runtime.context.accept),  # type: ignore[arg-type]
+        accepted=outcome["ending"] is None,
     )
-    return {"verdicts": verdicts, "usage": {"critic": meter.total}}
+    return {"verdicts": verdicts, **outcome, "usage": {"critic": meter.total}}
+
+
+def judgement(verdicts: Sequence[Verdict], rule: AcceptRule) -> dict[str, Any]:
+    """The verdicts as the candidate's state: going on when they accept under ``rule``,
+    rejected by the critics (with their reasons) when not. A person's last answer of no
+    rejects whatever the rule, since the person was asked to decide."""
+    human = [v for v in verdicts if v.critic == "human"]
+    if (human and not human[-1].accept) or not combine(verdicts, rule):
+        return ended("rejected_by_critics", rejection_reasons(verdicts) or "rejected")
+    return going_on()
 
 
 def parse_human_answer(answer: Any) -> Verdict:
@@ -62,7 +74,7 @@ def parse_human_answer(answer: Any) -> Verdict:
     )
 
 
-def human_review(state: CandidateState) -> dict[str, Any]:
+def human_review(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Pause the run for a person's verdict (LangGraph ``interrupt``); resumed with
     ``Command(resume=...)`` from Studio, the CLI or Python."""
     proposal, report, draft = state["proposal"], state.get("report"), state.get("draft")
@@ -81,20 +93,17 @@ def human_review(state: CandidateState) -> dict[str, Any]:
             "verdicts": [v.model_dump() for v in state.get("verdicts", [])],
         }
     )
-    verdict = parse_human_answer(answer)
-    return {"verdicts": [*state.get("verdicts", []), verdict]}
+    verdicts = [*state.get("verdicts", []), parse_human_answer(answer)]
+    return {"verdicts": verdicts, **judgement(verdicts, runtime.context.accept)}
 
 
 def after_critique(state: CandidateState, runtime: Runtime[Context]) -> str:
-    accepted = combine(state.get("verdicts", []), runtime.context.accept)  # type: ignore[arg-type]
-    if accepted and "human" in runtime.context.critics:
-        return "human_review"
-    return "commit" if accepted else "finish"
-
-
-def after_human(state: CandidateState, runtime: Runtime[Context]) -> str:
-    verdicts = state.get("verdicts", [])
-    human = [v for v in verdicts if v.critic == "human"]
-    if human and not human[-1].accept:
+    """Accepted: to the person when ``human`` is a critic, else commit. Rejected: finish."""
+    if state.get("ending") is not None:
         return "finish"
-    return "commit" if combine(verdicts, runtime.context.accept) else "finish"  # type: ignore[arg-type]
+    return "human_review" if "human" in runtime.context.critics else "commit"
+
+
+def after_human(state: CandidateState) -> str:
+    """The person (and the rule) accepted: commit. Otherwise: finish."""
+    return "commit" if state.get("ending") is None else "finish"

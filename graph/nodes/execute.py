@@ -8,9 +8,10 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from graph.context import Context
-from graph.nodes.common import emit, phase
+from graph.nodes.common import emit, ended, going_on, phase
 from graph.state import CandidateState, DraftRecord
 from graph.validation import DraftFiles, validate_draft
+from simenv.report import ValidationReport
 
 
 def execute(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -50,17 +51,23 @@ def execute(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
         stage=report.stage.value,
         success_rate=report.success_rate,
     )
+    outcome = going_on() if report.passed else ended("failed_validation", failure(report))
     return {
         "report": report,
         "drafts": [*state.get("drafts", []), record],
         "picture": validated.picture,
+        **outcome,
     }
+
+
+def failure(report: ValidationReport) -> str:
+    """Why a draft failed validation, as the candidate's result gives it."""
+    return report.error or "validation failed"
 
 
 def after_execute(state: CandidateState, runtime: Runtime[Context]) -> str:
     """Passed: critique. Failed with repairs left: reflect. Otherwise: finish."""
-    report = state.get("report")
-    if report is not None and report.passed:
+    if state.get("ending") is None:
         return "critique"
     if state.get("repairs", 0) < runtime.context.max_repairs:
         return "reflect"
@@ -68,4 +75,5 @@ def after_execute(state: CandidateState, runtime: Runtime[Context]) -> str:
 
 
 def after_write_code(state: CandidateState) -> str:
-    return "execute" if state.get("draft") is not None else "finish"
+    """A draft: validate it. The coder gave none: finish."""
+    return "execute" if state.get("ending") is None else "finish"

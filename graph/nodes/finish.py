@@ -7,33 +7,41 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agents.critics.combine import rejection_reasons
 from agents.usage import total_usage
 from graph.context import Context
 from graph.nodes.common import coder_model, emit
 from graph.resources import resources_for
-from graph.state import CandidateResult, CandidateState
+from graph.state import CandidateResult, CandidateState, Ending
+
+#: The stage a candidate's result names for each ending (a failed validation names the
+#: validation stage the draft stopped at instead).
+ENDING_STAGES: dict[Ending, str] = {
+    "accepted": "committed",
+    "proposer_failed": "propose",
+    "rejected_at_review": "review",
+    "coder_failed": "code",
+    "failed_validation": "validation",
+    "rejected_by_critics": "critique",
+    "name_taken": "commit",
+}
 
 
-def _ending(state: CandidateState) -> tuple[bool, str, str]:
-    """(accepted, stage, reason) from what the candidate got to."""
-    if state.get("error"):
-        return False, "code" if state.get("draft") is None else "commit", str(state["error"])
-    if state.get("proposal") is None:
-        return False, "propose", str(state.get("feedback") or "no proposal")
-    if state.get("draft") is None:
-        return False, "review", str(state.get("feedback") or "rejected")
+def ending_of(state: CandidateState) -> tuple[bool, str, str]:
+    """(accepted, stage, reason), as the node where the candidate stopped recorded them."""
+    ending = state.get("ending")
+    if ending is None:
+        # Routers send a candidate here only with an ending; a candidate checkpointed by a
+        # simgen from before ``ending`` existed, resumed right before ``finish``, has none.
+        return False, "unknown", "no ending recorded (checkpointed by an older simgen)"
     report = state.get("report")
-    if report is not None and not report.passed:
-        return False, report.stage.value, report.error or "validation failed"
-    verdicts = state.get("verdicts", [])
-    if state.get("committed"):
-        return True, "committed", ""
-    return False, "critique", rejection_reasons(verdicts) or "rejected"
+    stage = ENDING_STAGES[ending]
+    if ending == "failed_validation" and report is not None:
+        stage = report.stage.value
+    return ending == "accepted", stage, state.get("reason") or ""
 
 
 def finish(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
-    accepted, stage, reason = _ending(state)
+    accepted, stage, reason = ending_of(state)
     report = state.get("report")
     proposal = state.get("proposal")
     result = CandidateResult(

@@ -7,10 +7,10 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.models import AgentFailure
-from agents.offline.coder import OfflineCoderError
+from agents.protocols import UnwritableProposal
 from agents.usage import metering
 from graph.context import Context
-from graph.nodes.common import agent_phase, emit, run_dir
+from graph.nodes.common import agent_phase, emit, ended, going_on, run_dir
 from graph.resources import resources_for
 from graph.state import CandidateState
 from simenv.tasks import task_name_to_module_name
@@ -31,12 +31,12 @@ def write_code(state: CandidateState, runtime: Runtime[Context]) -> dict[str, An
                 diagnosis=state.get("diagnosis"),
                 report=state.get("report"),
             )
-        except (AgentFailure, OfflineCoderError) as exc:
+        except (AgentFailure, UnwritableProposal) as exc:
             emit("code_failed", candidate=state["candidate_id"], error=str(exc))
             return {
                 "draft": None,
                 "draft_path": None,
-                "error": f"The coder failed: {exc}",
+                **ended("coder_failed", f"The coder failed: {exc}"),
                 "usage": {"coder": meter.total},
             }
     if draft.revised is not None:
@@ -50,5 +50,6 @@ def write_code(state: CandidateState, runtime: Runtime[Context]) -> dict[str, An
         "draft": draft,
         "draft_path": str(path),
         "proposal": proposal,
+        **going_on(),
         "usage": {"coder": meter.total},
     }

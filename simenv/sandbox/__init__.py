@@ -6,7 +6,8 @@
 - ``child``: what runs inside: ``__init__`` and ``reset`` per seed, sent back as scene records;
 - ``runner``: ``validate_isolated``, one task: parse checks, the sandbox, then the trusted
   rebuild, expert and verdict;
-- ``pool``: ``validate_many``, many tasks in worker processes (or on Ray);
+- ``pool``: ``WorkerPool``, the one pool of validation workers (processes here, Ray tasks on a
+  cluster, or this process for debugging) that every command uses; ``validate_many`` on it;
 - ``static_check``: an early, friendly error for imports off the allow-list. It is not the
   security boundary; the kernel is.
 """

@@ -36,12 +36,19 @@ import time
 from pathlib import Path
 from typing import Any
 
-from simenv.report import EpisodeResult, Stage, ValidationReport
+from simenv.report import (
+    EpisodeResult,
+    Stage,
+    StageCallback,
+    StageFailure,
+    ValidationReport,
+    no_stage,
+)
 from simenv.sandbox.judge_child import FOLDER_PREFIX
 from simenv.scene_record import SceneRecord
 from simenv.scratch import sweep_stale_folders
 from simenv.settings import ValidationSettings
-from simenv.validation import Judge, StageCallback, StageFailure, no_stage
+from simenv.validation import Judge
 
 #: The longest reply read from the judge process (an episode's figures, a file's path).
 MAX_REPLY_BYTES = 1 << 20

@@ -68,7 +68,8 @@ class Server:
     def handle(self, request: dict[str, Any]) -> dict[str, Any]:
         from simenv.record_checks import decode_record
         from simenv.render import draw_animation, draw_picture
-        from simenv.validation import StageFailure, run_episode
+        from simenv.report import StageFailure
+        from simenv.validation import run_episode
 
         op = request.get("op")
         if op not in ("episode", "picture", "animation"):

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from simenv.record_checks import RecordRejected, decode_record, printable
-from simenv.report import Stage, ValidationReport
+from simenv.report import Stage, StageCallback, StageFailure, ValidationReport
 from simenv.sandbox import static_check as static_checks
 from simenv.sandbox.containment import (
     MAX_JOB_BYTES,
@@ -41,14 +41,7 @@ from simenv.sandbox.judge import IsolatedJudge
 from simenv.scene_record import SceneRecord
 from simenv.settings import IsolationUnavailable, ValidationSettings
 from simenv.tasks import module_name_to_task_name
-from simenv.validation import (
-    StageCallback,
-    StageFailure,
-    fail,
-    new_report,
-    parse_task,
-    resolve_target,
-)
+from simenv.validation import fail, new_report, parse_task, resolve_target
 
 #: Bytes of the sandbox's log (its stderr) kept for a crash report.
 LOG_TAIL_BYTES = 16_000

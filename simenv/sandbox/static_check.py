@@ -16,24 +16,23 @@ from pathlib import Path
 
 from simenv.compat import ALIASES, PACKAGES
 
-#: Modules (and their submodules) that task code may import.
-ALLOWED_MODULES: frozenset[str] = frozenset(
-    {
-        "__future__",
-        "numpy",
-        "math",
-        "random",
-        "copy",
-        "pprint",
-        "itertools",
-        "functools",
-        "collections",
-        "typing",
-        "dataclasses",
-        "enum",
-        "pybullet",
-    }
+#: Libraries (and their submodules) that task code may import, in the order errors list them.
+ALLOWED_LIBRARIES: tuple[str, ...] = (
+    "numpy",
+    "math",
+    "random",
+    "copy",
+    "pprint",
+    "itertools",
+    "functools",
+    "collections",
+    "typing",
+    "dataclasses",
+    "enum",
+    "pybullet",
 )
+#: Modules (and their submodules) that task code may import.
+ALLOWED_MODULES: frozenset[str] = frozenset({"__future__", *ALLOWED_LIBRARIES})
 #: Modules task code gets a restricted stand-in for (``simenv.shims``): ``os`` is ``os.path``'s
 #: pure functions, ``IPython`` a stub whose ``embed()`` does nothing.
 SHIMMED_MODULES: frozenset[str] = frozenset({"os", "os.path", "IPython"})
@@ -146,12 +145,19 @@ DENIED_MODULE_ATTRIBUTES = frozenset(
     }
 )
 
-ALLOWED_SUMMARY = (
-    "numpy, math, random, copy, pprint, os (os.path only), itertools, functools, collections, typing, dataclasses, enum, "
-    "pybullet and the task API (simenv.task / cliport.tasks.task, simenv.utils / "
-    "cliport.utils.utils, simenv.primitives / cliport.tasks.primitives, simenv.grippers / "
-    "cliport.tasks.grippers)"
-)
+
+def allowed_summary() -> str:
+    """What task code may import, in words, for the errors that refuse an import.
+
+    Derived from the allow-list above and the ``cliport.*`` aliases (``simenv.compat``), so the
+    words cannot drift from what is checked; the loader quotes it when an import fails.
+    """
+    libraries = ", ".join(m for m in ALLOWED_LIBRARIES if m != "pybullet")
+    task_api = ", ".join(f"{real} / {alias}" for alias, real in ALIASES.items())
+    return f"{libraries}, os (os.path only), pybullet and the task API ({task_api})"
+
+
+ALLOWED_SUMMARY = allowed_summary()
 
 
 @dataclass(frozen=True)

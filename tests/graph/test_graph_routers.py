@@ -1,6 +1,7 @@
 """The graph's routers (the functions of its conditional edges, see ``graph/builder.py``),
 called on states built by hand: every branch of every router, without models, validation
-or a compiled graph."""
+or a compiled graph. A candidate's routers read its ``ending``, which the node before them
+sets (``None``: it goes on); the critics' one comes from ``judgement``, as in the nodes."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from agents.schemas import CodeDraft, TaskProposal, Verdict
 from agents.usage import Usage
 from graph.context import Context
 from graph.nodes import plan as plan_node
-from graph.nodes.critique import after_critique, after_human
+from graph.nodes.critique import after_critique, after_human, judgement
 from graph.nodes.execute import after_execute, after_write_code
 from graph.nodes.plan import after_record, candidate_seed, dispatch
 from graph.nodes.review import after_review
@@ -42,79 +43,97 @@ def result(accepted: bool) -> CandidateResult:
     return CandidateResult(candidate_id="r001-c0", accepted=accepted, stage="committed")
 
 
+def judged(verdicts: list[Verdict], **settings: Any) -> CandidateState:
+    """The state ``critique`` or ``human_review`` leaves after these verdicts."""
+    return {"verdicts": verdicts, **judgement(verdicts, Context(**settings).accept)}
+
+
 # review -> write_code | propose | finish
 
 
 def test_an_accepted_proposal_goes_on_to_the_code() -> None:
-    state: CandidateState = {"proposal": PROPOSAL, "feedback": None, "proposals_made": 1}
+    state: CandidateState = {"proposal": PROPOSAL, "ending": None, "proposals_made": 1}
     assert after_review(state, runtime()) == "write_code"
 
 
 def test_a_rejected_proposal_is_proposed_again_while_rounds_are_left() -> None:
-    state: CandidateState = {"proposal": PROPOSAL, "feedback": "rejected", "proposals_made": 2}
+    state: CandidateState = {
+        "proposal": PROPOSAL,
+        "ending": "rejected_at_review",
+        "proposals_made": 2,
+    }
     assert after_review(state, runtime(max_proposals=3)) == "propose"
 
 
 def test_a_rejected_proposal_out_of_rounds_finishes() -> None:
-    state: CandidateState = {"proposal": PROPOSAL, "feedback": "rejected", "proposals_made": 3}
+    state: CandidateState = {
+        "proposal": PROPOSAL,
+        "ending": "rejected_at_review",
+        "proposals_made": 3,
+    }
     assert after_review(state, runtime(max_proposals=3)) == "finish"
 
 
 def test_no_proposal_at_all_counts_as_a_rejected_one() -> None:
-    assert after_review({"proposals_made": 1}, runtime(max_proposals=2)) == "propose"
-    assert after_review({"proposals_made": 2}, runtime(max_proposals=2)) == "finish"
+    failed: CandidateState = {"proposal": None, "ending": "proposer_failed"}
+    assert after_review({**failed, "proposals_made": 1}, runtime(max_proposals=2)) == "propose"
+    assert after_review({**failed, "proposals_made": 2}, runtime(max_proposals=2)) == "finish"
 
 
 # write_code -> execute | finish
 
 
 def test_a_written_draft_is_executed_and_none_finishes() -> None:
-    assert after_write_code({"draft": CodeDraft(code="x = 1", attempt=0)}) == "execute"
-    assert after_write_code({"draft": None}) == "finish"
-    assert after_write_code({}) == "finish"
+    written: CandidateState = {"draft": CodeDraft(code="x = 1", attempt=0), "ending": None}
+    assert after_write_code(written) == "execute"
+    assert after_write_code({"draft": None, "ending": "coder_failed"}) == "finish"
+    assert after_write_code({"ending": "coder_failed"}) == "finish"
 
 
 # execute -> critique | reflect | finish
 
 
 def test_a_passed_validation_goes_to_the_critics() -> None:
-    assert after_execute({"report": report(passed=True), "repairs": 3}, runtime()) == "critique"
+    state: CandidateState = {"report": report(passed=True), "ending": None, "repairs": 3}
+    assert after_execute(state, runtime()) == "critique"
 
 
 @pytest.mark.parametrize("failed", [report(passed=False), None], ids=["failed", "no report"])
 def test_a_failed_draft_is_reflected_on_while_repairs_are_left(
     failed: ValidationReport | None,
 ) -> None:
-    state: CandidateState = {"report": failed, "repairs": 1}
+    state: CandidateState = {"report": failed, "ending": "failed_validation", "repairs": 1}
     assert after_execute(state, runtime(max_repairs=2)) == "reflect"
     assert after_execute({**state, "repairs": 2}, runtime(max_repairs=2)) == "finish"
 
 
 def test_no_repairs_allowed_finishes_at_the_first_failure() -> None:
-    assert after_execute({"report": report(passed=False)}, runtime(max_repairs=0)) == "finish"
+    state: CandidateState = {"report": report(passed=False), "ending": "failed_validation"}
+    assert after_execute(state, runtime(max_repairs=0)) == "finish"
 
 
 # critique -> human_review | commit | finish
 
 
 def test_critics_that_accept_commit() -> None:
-    state: CandidateState = {"verdicts": [verdict("novelty", True), verdict("assets", True)]}
+    state = judged([verdict("novelty", True), verdict("assets", True)])
     assert after_critique(state, runtime()) == "commit"
 
 
 def test_one_rejection_finishes_under_all_but_not_under_majority() -> None:
     verdicts = [verdict("novelty", True), verdict("assets", True), verdict("other", False)]
-    assert after_critique({"verdicts": verdicts}, runtime(accept="all")) == "finish"
-    assert after_critique({"verdicts": verdicts}, runtime(accept="majority")) == "commit"
+    assert after_critique(judged(verdicts, accept="all"), runtime(accept="all")) == "finish"
+    majority = judged(verdicts, accept="majority")
+    assert after_critique(majority, runtime(accept="majority")) == "commit"
 
 
 def test_an_accepted_task_waits_for_the_human_when_one_is_asked() -> None:
-    state: CandidateState = {"verdicts": [verdict("novelty", True)]}
+    state = judged([verdict("novelty", True)])
     assert after_critique(state, runtime(critics=["novelty", "human"])) == "human_review"
 
 
 def test_a_rejected_task_is_not_shown_to_the_human() -> None:
-    state: CandidateState = {"verdicts": [verdict("novelty", False)]}
+    state = judged([verdict("novelty", False)])
     assert after_critique(state, runtime(critics=["novelty", "human"])) == "finish"
 
 
@@ -122,20 +141,20 @@ def test_a_rejected_task_is_not_shown_to_the_human() -> None:
 
 
 def test_the_human_accepting_commits() -> None:
-    state: CandidateState = {"verdicts": [verdict("novelty", True), verdict("human", True)]}
-    assert after_human(state, runtime(critics=["novelty", "human"])) == "commit"
+    state = judged([verdict("novelty", True), verdict("human", True)], critics=["novelty", "human"])
+    assert after_human(state) == "commit"
 
 
 def test_the_human_rejecting_finishes_even_when_the_majority_accepts() -> None:
     verdicts = [verdict("novelty", True), verdict("assets", True), verdict("human", False)]
     settings = {"critics": ["novelty", "assets", "human"], "accept": "majority"}
-    assert after_human({"verdicts": verdicts}, runtime(**settings)) == "finish"
+    assert after_human(judged(verdicts, **settings)) == "finish"
 
 
 def test_the_humans_last_answer_counts() -> None:
     verdicts = [verdict("human", False), verdict("novelty", True), verdict("human", True)]
     settings = {"critics": ["novelty", "human"], "accept": "majority"}
-    assert after_human({"verdicts": verdicts}, runtime(**settings)) == "commit"
+    assert after_human(judged(verdicts, **settings)) == "commit"
 
 
 # plan -> candidate (Send per candidate) | record; record -> plan | END

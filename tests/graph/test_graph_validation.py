@@ -20,11 +20,10 @@ pytestmark = pytest.mark.integration
 def test_a_dead_worker_fails_one_candidate_then_a_fresh_pool_serves(tmp_path: Path) -> None:
     context = Context(workspace=str(tmp_path), episodes=1, workers=1)
     task = get_task("block-insertion").path
-    pool = validation._pool(1)
+    pool = validation.pool_for(context)
     try:
-        pool.submit(os.getpid).result()  # start the worker
-        (victim,) = pool._processes  # the worker, as a crash in native code would end it
-        os.kill(victim, signal.SIGKILL)
+        victim = pool.submit(os.getpid).result()  # the worker (started by this call)
+        os.kill(victim, signal.SIGKILL)  # as a crash in native code would end it
         died = validation.validate_draft(task, context)
         assert not died.report.passed and died.report.stage is Stage.EPISODES
         assert "died abruptly" in (died.report.error or "") and died.picture is None

@@ -12,8 +12,8 @@ from memory.taskfiles import (
     atomic_write_text,
     read_task_source,
     task_description,
-    task_name_from_path,
 )
+from simenv.taskfile import task_name_from_path
 from tests.memory.memory_fakes import fake_asset_finder, write_task
 
 

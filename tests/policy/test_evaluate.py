@@ -9,8 +9,9 @@ from policy.evaluate import evaluate, write_report
 from policy.seeds import seed_of
 from policy.train import TrainRequest, load_model, train
 from simenv.environment import Environment
+from simenv.episodes import reset_episode
 from simenv.tasks import get_task
-from simenv.validation import reset_episode, run_expert
+from simenv.validation import run_expert
 from tests.policy.policy_fixtures import DEMOS, TASKS, tiny_config
 
 EPISODES = 2

@@ -11,9 +11,12 @@ import pytest
 from pydantic import ValidationError
 
 from simenv.environment import Environment
-from simenv.scene_record import SceneRecord, build_world, capture
+from simenv.episodes import reset_episode
+from simenv.scene_capture import capture
+from simenv.scene_rebuild import build_world
+from simenv.scene_record import SceneRecord
 from simenv.tasks import get_task, task_names
-from simenv.validation import reset_episode, run_expert
+from simenv.validation import run_expert
 
 
 def _record(name: str, seed: int = 0) -> SceneRecord:

@@ -17,11 +17,11 @@ import pybullet as p
 import pytest
 
 from simenv.environment import Environment
+from simenv.episodes import reset_episode
 from simenv.report import ValidationReport
 from simenv.sandbox.pool import validate_many
 from simenv.settings import GIB, ValidationSettings
 from simenv.tasks import get_task, task_names
-from simenv.validation import reset_episode
 
 SEEDS, BAR = 20, 0.9
 #: The tasks whose episodes cost seconds of physics; validated first (a scheduling hint only).

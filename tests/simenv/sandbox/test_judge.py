@@ -15,17 +15,18 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from simenv.report import Stage, ValidationReport
+from simenv.report import Stage, StageFailure, ValidationReport
 from simenv.sandbox import judge as judge_module
 from simenv.sandbox.judge import JUDGE, IsolatedJudge, JudgeProcess
 from simenv.sandbox.judge_child import FOLDER_PREFIX
 from simenv.sandbox.pool import validate_many
 from simenv.sandbox.runner import SandboxResult, _message
-from simenv.scene_record import RECORD_PREFIX, SceneRecord, record_folder
+from simenv.scene_rebuild import RECORD_PREFIX, record_folder
+from simenv.scene_record import SceneRecord
 from simenv.settings import IsolationUnavailable, ValidationSettings
 from simenv.taskcode import build_scenes, validate
 from simenv.tasks import get_task
-from simenv.validation import StageFailure, new_report
+from simenv.validation import new_report
 from simgen.cli import app
 
 #: A complete passing report, as a forger would print it on a line of its own.
