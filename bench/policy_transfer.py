@@ -87,6 +87,9 @@ class Plan:
     generated_sources: tuple[str, ...]  # the files they are recorded from
     held_out: tuple[str, ...]
     runs: tuple[Run, ...]
+    #: What the base and held-out tasks are recorded and evaluated from (names or files).
+    base_sources: tuple[str, ...] = ()
+    held_out_sources: tuple[str, ...] = ()
 
     def training_tasks(self, run: Run) -> tuple[str, ...]:
         tasks = self.base + self.generated[: run.generated]
@@ -166,7 +169,15 @@ def make_plan(config: PolicyBenchConfig) -> Plan:
         for g in config.arms
         for s in range(config.train_seeds)
     )
-    return Plan(base, tuple(used), tuple(sources[: len(used)]), held_out, runs)
+    return Plan(
+        base,
+        tuple(used),
+        tuple(sources[: len(used)]),
+        held_out,
+        runs,
+        base_sources=config.base,
+        held_out_sources=config.held_out,
+    )
 
 
 def check_work_folder(config: PolicyBenchConfig) -> None:
@@ -242,9 +253,11 @@ def record_stage(
     """Train-split demonstrations: ``demos`` of each base and generated task, and the most
     any few-shot setting needs of each held-out task (``policy.demos`` keeps stored ones)."""
     shots = max(config.few_shot)
-    sources = plan.base + plan.generated_sources
+    sources = plan.base_sources + plan.generated_sources
     store = DemoStore(store_path(config.out))
-    wanted = [(s, config.demos) for s in sources] + [(t, shots) for t in plan.held_out if shots]
+    wanted = [(s, config.demos) for s in sources] + [
+        (t, shots) for t in plan.held_out_sources if shots
+    ]
     total = sum(n for _, n in wanted)
     have = sum(min(len(store.episodes(resolve_task(s).name, "train")), n) for s, n in wanted)
     on_event(BenchEvent("demos", "total", total))
@@ -356,8 +369,12 @@ def _counter(on_event: BenchEventHandler, stage: str, unit: str) -> EpisodeCallb
 
 
 def _figures(report: EvalReport) -> dict[str, dict[str, float]]:
+    """Success and mean reward per task, by task name (a task file's name, not its path)."""
     return {
-        t.task: {"success": t.success_rate, "mean_reward": round(t.mean_reward, 4)}
+        resolve_task(t.task).name: {
+            "success": t.success_rate,
+            "mean_reward": round(t.mean_reward, 4),
+        }
         for t in report.tasks
     }
 
@@ -388,7 +405,7 @@ def select_stage(
             else:
                 report = evaluate(
                     policies.load(checkpoint),
-                    plan.held_out,
+                    plan.held_out_sources,
                     config.val_episodes,
                     SELECTION_SPLIT,
                     on_episode=_counter(on_event, "select", run.name),
@@ -422,7 +439,7 @@ def test_stage(
 ) -> None:
     """Evaluate each run's chosen checkpoint once on the test split: held-out and base tasks."""
     policies = policies or _Policies()
-    tasks = plan.held_out + plan.base
+    tasks = plan.held_out_sources + plan.base_sources
     per_run = len(tasks) * config.test_episodes
     on_event(BenchEvent("test", "total", per_run * len(plan.runs)))
     for run in plan.runs:

@@ -1,6 +1,6 @@
 """Benchmark the sandboxed validator: isolation overhead and parallel throughput.
 
-    .venv/bin/python benchmarks/bench_sandbox.py [--episodes 3] [--repeats 7] [--throughput-episodes 3]
+    .venv/bin/python -m benchmarks.bench_sandbox [--episodes 3] [--repeats 7] [--throughput-episodes 3]
 
 1. Overhead: seconds per validation of place-red-in-green (``--episodes`` expert episodes),
    in-process (``simenv.taskcode.validate``: task code and expert in this process) vs
@@ -13,6 +13,11 @@
    episodes (default: the generation loop's, ``graph.context.Context.episodes``). Target: 2
    workers at least 1.7x the throughput of 1.
 
+   ``--executor ray`` measures the same on Ray: on the cluster at ``--ray-address``, or
+   without one on a cluster of two nodes of one CPU each that it starts on this machine (a
+   head and a second raylet, as ``tests/graph/test_graph_ray.py`` does) and stops after.
+   ``--skip-overhead`` measures throughput only.
+
 Exits 1 when a validation fails or a target is missed. On a shared machine the figures are noisy: the load average
 is printed with them.
 """
@@ -23,15 +28,17 @@ import argparse
 import os
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from graph.context import Context
 from simenv.report import ValidationReport
-from simenv.sandbox.pool import validate_many
+from simenv.sandbox.pool import Executor, validate_many
 from simenv.sandbox.runner import WAITING, validate_isolated
 from simenv.settings import ValidationSettings
 from simenv.taskcode import validate
 from simenv.tasks import task_names
+from tests.simenv.sandbox.ray_cluster import local_cluster
 
 MAX_OVERHEAD_S = 0.3
 MIN_SPEEDUP = 1.7
@@ -65,20 +72,24 @@ def _list(values: list[float]) -> str:
     return ", ".join(f"{v:.2f}" for v in values)
 
 
-def throughput(tasks: list[str], episodes: int) -> float:
+def throughput(
+    tasks: list[str], episodes: int, executor: Executor = "process", address: str | None = None
+) -> float:
     """The speed-up from 1 to 2 workers (0 when a validation failed)."""
     rates = {}
     all_passed = True
     settings = ValidationSettings(episodes=episodes, timeout=300)
     for workers in (1, 2):
         start = time.perf_counter()
-        reports = list(validate_many(tasks, settings, workers=workers))
+        reports = list(
+            validate_many(tasks, settings, workers=workers, executor=executor, ray_address=address)
+        )
         seconds = time.perf_counter() - start
         failed = [r.target for r in reports if not r.passed]
         all_passed &= not failed
         rates[workers] = len(reports) / seconds * 60
         print(
-            f"throughput: workers={workers}: {len(reports)} validations ({episodes} episode(s) "
+            f"throughput ({executor}): workers={workers}: {len(reports)} validations ({episodes} episode(s) "
             f"each) in {seconds:.1f} s = {rates[workers]:.1f} validations/min"
             + (f"; failed: {failed}" if failed else "")
         )
@@ -87,19 +98,37 @@ def throughput(tasks: list[str], episodes: int) -> float:
     return speedup if all_passed else 0.0
 
 
+@contextmanager
+def _ray_cluster(executor: str, address: str | None) -> Iterator[str | None]:
+    """The Ray cluster to measure on: the one given, or two local nodes of one CPU each."""
+    if executor != "ray" or address is not None:
+        yield address
+        return
+    with local_cluster(nodes=2, cpus_per_node=1) as cluster:
+        print(f"local Ray cluster: {len(cluster.node_ids)} nodes of 1 CPU at {cluster.address}")
+        yield cluster.address
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--episodes", type=int, default=3, help="episodes for the overhead run")
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--throughput-episodes", type=int, default=Context().episodes)
     parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--skip-overhead", action="store_true")
+    parser.add_argument("--executor", choices=("process", "ray"), default="process")
+    parser.add_argument("--ray-address", default=None, help="default: a local 2-node cluster")
     parser.add_argument("--tasks", nargs="*", choices=task_names(), default=None)
     args = parser.parse_args()
     print(f"cpus={os.cpu_count()} load average before: {os.getloadavg()}")
-    missed = overhead(args.episodes, args.repeats) > MAX_OVERHEAD_S
+    missed = False
+    if not args.skip_overhead:
+        missed |= overhead(args.episodes, args.repeats) > MAX_OVERHEAD_S
     if not args.skip_throughput:
         tasks = args.tasks or task_names()
-        missed |= throughput(tasks, args.throughput_episodes) < MIN_SPEEDUP
+        with _ray_cluster(args.executor, args.ray_address) as address:
+            speedup = throughput(tasks, args.throughput_episodes, args.executor, address)
+        missed |= speedup < MIN_SPEEDUP
     print(f"load average after: {os.getloadavg()}")
     print("MISSED a target" if missed else "all targets met")
     return 1 if missed else 0

@@ -20,6 +20,7 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 
 from agents.models import ModelFactory
+from agents.protocols import Mode
 from graph.builder import build_graph
 from graph.checkpoint import open_checkpointer
 from graph.context import Context
@@ -41,7 +42,7 @@ def new_thread_id() -> str:
 
 def run(
     n_tasks: int = 1,
-    mode: str = "explore",
+    mode: Mode = "explore",
     target: str | None = None,
     *,
     context: Context | None = None,
@@ -66,7 +67,7 @@ def run(
         "recursion_limit": RECURSION_LIMIT,
         "max_concurrency": threads_for(context),
     }
-    request: RunInput = {"n_tasks": n_tasks, "mode": mode, "target": target}  # type: ignore[typeddict-item]
+    request: RunInput = {"n_tasks": n_tasks, "mode": mode, "target": target}
     factory = use_model_factory(model_factory) if model_factory else nullcontext()
     with (
         factory,

@@ -2,9 +2,8 @@
 
 A sandboxed validation needs a worker of its own: the expert judges each scene with PyBullet
 (one client per process), and the caller may be threaded (the generation graph runs candidates
-as threads). So ``simgen validate``, ``simgen generate`` (``graph.validation``) and
-``simgen demos`` (``policy.demos``) hand their jobs to a ``WorkerPool``, with one of three
-executors:
+as threads). So ``simgen validate`` (``validate_many``) and ``simgen generate``
+(``graph.validation``) hand their validations to a ``WorkerPool``, with one of three executors:
 
 - ``process``: ``workers`` long-lived processes on this machine, spawned (the caller has
   threads, so no fork), each ending with its parent even when that is killed;
