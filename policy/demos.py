@@ -25,6 +25,7 @@ from policy.store import DemoStore, Episode
 from policy.tasks import SceneNotBuilt, resolve_task, start_episode
 from simenv.constants import SUCCESS_THRESHOLD
 from simenv.environment import Environment
+from simenv.validation import StageFailure, refuse_complete
 
 EXECUTORS = ("process", "ray")
 
@@ -78,6 +79,10 @@ def record_or_reason(env: Environment, task_name: str, seed: int, split: str) ->
         task = start_episode(env, target, seed, split)
     except SceneNotBuilt as exc:
         return f"scene not built: {exc}"  # a generated task's scene failed on this seed
+    try:
+        refuse_complete(task, seed)  # a goal met before the expert acts is no demonstration
+    except StageFailure as failure:
+        return failure.message
     agent = task.oracle(env)
     obs, _, _, info = env.step()  # the first observation (reset_episode keeps only the task)
     steps: list[tuple[Any, Any, str, bool]] = []
