@@ -16,10 +16,13 @@ import pytest
 from typer.testing import CliRunner
 
 from policy.agent import ExpertPolicy
+from policy.demos import record_or_reason
 from policy.evaluate import evaluate
 from policy.seeds import seed_of
+from simenv.environment import Environment
 from simenv.tasks import get_task
 from simgen.cli import app
+from tests.simenv.test_degenerate_goals import ATTACKS, HEADER
 
 #: What the broken file's ``reset`` raises, so the test can find it in the reported reason.
 BROKEN = "no room on the table for the bowls"
@@ -95,3 +98,15 @@ def test_evaluating_task_files_replays_their_scenes_and_fails_unbuilt_seeds(
     )
     assert replayed.success_rate == reference.success_rate == 1.0
     assert [(e.seed, e.reward, e.steps) for e in unbuilt.episodes] == [(s, 0.0, 0) for s in seeds]
+
+
+def test_a_task_file_complete_at_reset_gives_no_demonstration(tmp_path: Path) -> None:
+    """Demonstrations replay the sandbox's record and apply the judge's reset check: a task
+    whose goals are met before the expert acts would store "successful" demos of nothing."""
+    body, says = ATTACKS["complete at reset (100 of 101 in place)"]
+    path = tmp_path / "complete_at_reset.py"
+    path.write_text(HEADER + body)
+    with Environment() as env:
+        outcome = record_or_reason(env, str(path), seed_of("train", 0), "train")
+    assert isinstance(outcome, str), "a demonstration of a task complete at reset was kept"
+    assert says in outcome, outcome
