@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from agents.chat_models import ChatCaller, LLMSettings, ModelFactory, make_chat_model, preflight
 from agents.critics.registry import DEFAULT_CRITICS, GRAPH_CRITICS, make_critic
 from agents.llm.agents import LLMCoder, LLMCritic, LLMProposer, LLMReflector
-from agents.models import ChatCaller, LLMSettings, ModelFactory, make_chat_model, preflight
 from agents.offline.coder import OfflineCoder
 from agents.offline.proposer import OfflineProposer
 from agents.offline.reflection import OfflineReflector

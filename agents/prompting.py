@@ -15,7 +15,7 @@ from string import Template
 
 from agents.schemas import ExampleTask, TaskProposal
 from simenv.assets import ASSET_ROOT, list_assets
-from simenv.report import ValidationReport
+from simenv.validation_report import ValidationReport
 
 #: Assets that are part of the world, not of tasks.
 WORLD_ASSETS = ("plane/plane.urdf", "workspace/workspace.urdf")

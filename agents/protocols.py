@@ -14,7 +14,7 @@ from typing import Literal, Protocol, runtime_checkable
 from pydantic import BaseModel, Field
 
 from agents.schemas import CodeDraft, CriticStage, Diagnosis, ExampleTask, TaskProposal, Verdict
-from simenv.report import ValidationReport
+from simenv.validation_report import ValidationReport
 
 Mode = Literal["explore", "target"]
 

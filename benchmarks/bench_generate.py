@@ -43,7 +43,7 @@ from agents.llm.scripted_server import ScriptedServer
 from graph.context import Context
 from graph.resources import clear_resources
 from graph.run import run
-from memory.store import TaskMemory
+from memory.library import TaskMemory
 
 TARGET_SECONDS = 300.0
 TARGET_ACCEPTANCE = 0.9

@@ -42,6 +42,7 @@ import numpy as np  # noqa: E402
 
 from memory.embedding import MiniLMEmbeddingFunction, embedding_text  # noqa: E402
 from memory.filters import SearchFilter  # noqa: E402
+from memory.library import TaskMemory, registered_seed_tasks  # noqa: E402
 from memory.records import Origin, TaskRecord, ValidationSummary  # noqa: E402
 from memory.retrieval_eval import (  # noqa: E402
     LabelledQuery,
@@ -50,7 +51,6 @@ from memory.retrieval_eval import (  # noqa: E402
     load_labelled_queries,
     score_retrieval,
 )
-from memory.store import TaskMemory, registered_seed_tasks  # noqa: E402
 
 QUERIES = REPO / "tests" / "memory" / "retrieval_queries.json"
 HELD_OUT = REPO / "tests" / "memory" / "retrieval_queries_heldout.json"

@@ -32,12 +32,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from graph.context import Context
-from simenv.report import ValidationReport
 from simenv.sandbox.pool import Executor, validate_many
 from simenv.sandbox.runner import WAITING, validate_isolated
 from simenv.settings import ValidationSettings
 from simenv.taskcode import validate
 from simenv.tasks import task_names
+from simenv.validation_report import ValidationReport
 from tests.simenv.sandbox.ray_cluster import local_cluster
 
 MAX_OVERHEAD_S = 0.3

@@ -25,11 +25,11 @@ from dataclasses import asdict, dataclass
 from simenv.constants import SUCCESS_THRESHOLD
 from simenv.environment import Environment
 from simenv.episodes import reset_episode
-from simenv.report import ValidationReport
 from simenv.sandbox.pool import validate_many
 from simenv.settings import GIB, ValidationSettings
 from simenv.tasks import get_task, task_names
 from simenv.validation import run_expert
+from simenv.validation_report import ValidationReport
 
 
 @dataclass

@@ -18,7 +18,7 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from agents.schemas import CodeDraft, Diagnosis, ExampleTask, TaskProposal, Verdict
 from agents.usage import Usage
 from graph.state import CandidateResult, DraftRecord
-from simenv.report import EpisodeResult, Stage, ValidationReport
+from simenv.validation_report import EpisodeResult, Stage, ValidationReport
 
 CHECKPOINT_FILE = "checkpoints.sqlite"
 

@@ -11,10 +11,10 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Literal, get_args
 
+from agents.chat_models import LLMSettings
 from agents.critics.combine import ACCEPT_RULES, AcceptRule
 from agents.critics.registry import DEFAULT_CRITICS
 from agents.factory import AgentSettings
-from agents.models import LLMSettings
 from agents.usage import unpriced_models
 from simenv.workspace import DEFAULT_WORKSPACE
 

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from agents.chat_models import ModelFactory, make_chat_model
 from agents.factory import AgentSet, build_agents
-from agents.models import ModelFactory, make_chat_model
 from graph.context import Context
-from memory.store import TaskMemory
+from memory.library import TaskMemory
 
 _lock = threading.Lock()
 _resources: dict[tuple[str, int], Resources] = {}

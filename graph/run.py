@@ -19,14 +19,14 @@ from typing import Any
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 
-from agents.models import ModelFactory
+from agents.chat_models import ModelFactory
 from agents.protocols import Mode
 from graph.builder import build_graph
 from graph.checkpoint import open_checkpointer
 from graph.context import Context
+from graph.draft_validation import shutdown_pools, start_workers
 from graph.resources import resources_for, use_model_factory
 from graph.state import RunInput
-from graph.validation import shutdown_pools, start_workers
 
 EventHandler = Callable[[dict[str, Any]], None]
 #: Answers a paused human review: gets the interrupt's payload, returns the verdict.

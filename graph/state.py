@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from agents.protocols import Mode
 from agents.schemas import CodeDraft, Diagnosis, ExampleTask, TaskProposal, Verdict
 from agents.usage import Usage, add_usage
-from simenv.report import ValidationReport
+from simenv.validation_report import ValidationReport
 
 #: How a candidate ends, set by the node where it happens and read by the routers: a node that
 #: lets the candidate go on (a proposal accepted, a draft written, a validation passed, critics

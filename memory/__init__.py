@@ -1,6 +1,6 @@
 """The task library: one Chroma collection of tasks, their files, retrieval and novelty.
 
-Open it with `TaskMemory.open(workspace)`; see `memory.store` for the guarantees it keeps.
+Open it with `TaskMemory.open(workspace)`; see `memory.library` for the guarantees it keeps.
 """
 
 from memory.drift import Drift, DriftKind, DriftReport
@@ -14,8 +14,8 @@ from memory.errors import (
     ValidationFailedError,
 )
 from memory.filters import SearchFilter
+from memory.library import AddOutcome, AddResult, SearchHit, TaskMemory
 from memory.records import Origin, TaskRecord, ValidationSummary, content_hash
-from memory.store import AddOutcome, AddResult, SearchHit, TaskMemory
 
 __all__ = [
     "AddOutcome",

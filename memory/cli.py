@@ -1,6 +1,6 @@
 """`simgen memory ...`: list, show, search, add, remove and check the task library.
 
-The graph's CLI mounts `app` as `simgen memory`. Human output uses rich; `--json` prints plain
+`register` mounts `memory_app` as `simgen memory` on the CLI root. Human output uses rich; `--json` prints plain
 JSON on stdout for machines (`{"results": [...]}` for list and search). Errors are one line on
 stderr and exit code 1. Tests swap `DEPS` to run the commands against an in-memory Chroma and a
 fake validator.
@@ -26,13 +26,13 @@ from memory.drift import DriftReport
 from memory.errors import TaskMemoryError, ValidationFailedError
 from memory.filters import SearchFilter
 from memory.importing import Validator, add_task_file, no_validator
+from memory.library import TaskMemory
 from memory.records import Origin, TaskRecord
-from memory.store import TaskMemory
 from memory.taskfiles import default_asset_finder
 from simenv.taskfile import AssetFinder
 from simenv.workspace import DEFAULT_WORKSPACE
 
-app = typer.Typer(
+memory_app = typer.Typer(
     help="The task library: a Chroma collection of validated tasks, their files, and search.",
     no_args_is_help=True,
 )
@@ -121,7 +121,7 @@ def _rate(record: TaskRecord) -> str:
     return "-" if record.success_rate is None else f"{record.success_rate:.0%}"
 
 
-@app.command("list")
+@memory_app.command("list")
 def list_tasks(
     origin: Annotated[Origin | None, typer.Option(help="Only tasks of this origin.")] = None,
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
@@ -142,7 +142,7 @@ def list_tasks(
     console.print(table)
 
 
-@app.command()
+@memory_app.command()
 def show(
     name: Annotated[str, typer.Argument(help="Task name, e.g. place-red-in-green.")],
     code: Annotated[bool, typer.Option("--code", help="Print the task's source too.")] = False,
@@ -174,7 +174,7 @@ def show(
         console.print(Syntax(record.code, "python", line_numbers=True))
 
 
-@app.command()
+@memory_app.command()
 def search(
     text: Annotated[str, typer.Argument(help="What the task should be about.")],
     k: Annotated[int, typer.Option("-k", "--k", min=1, help="How many tasks to return.")] = 5,
@@ -207,7 +207,7 @@ def search(
     console.print(table if hits else "[yellow]No task matches.[/]")
 
 
-@app.command()
+@memory_app.command()
 def add(
     file: Annotated[Path, typer.Argument(help="A task file (one Task subclass).")],
     origin: Annotated[Origin, typer.Option(help="Where the task came from.")] = Origin.IMPORTED,
@@ -278,7 +278,7 @@ def _print_failed_report(exc: ValidationFailedError) -> None:
         err_console.print(table)
 
 
-@app.command()
+@memory_app.command()
 def remove(
     name: Annotated[str, typer.Argument(help="Task name.")],
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
@@ -290,7 +290,7 @@ def remove(
     console.print(f"removed {record.name} ({record.id[:12]})")
 
 
-@app.command()
+@memory_app.command()
 def check(
     repair: Annotated[bool, typer.Option("--repair", help="Fix the drift found.")] = False,
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
@@ -321,3 +321,8 @@ def _print_drift(report: DriftReport) -> None:
     for item in report.drift:
         table.add_row(item.kind.value, item.name or "-", escape(item.detail), item.repair_action)
     console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``simgen memory`` to the ``simgen`` app."""
+    app.add_typer(memory_app, name="memory")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from simenv.workspace import DEFAULT_WORKSPACE
 
 if TYPE_CHECKING:
-    from simenv.report import ValidationReport
+    from simenv.validation_report import ValidationReport
 
 
 class TaskMemoryError(Exception):

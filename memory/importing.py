@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from memory.errors import ValidationFailedError
+from memory.library import AddResult, TaskMemory
 from memory.records import Origin, TaskRecord, ValidationSummary
-from memory.store import AddResult, TaskMemory
 from memory.taskfiles import read_task_source
 from simenv.taskfile import AssetFinder, task_name_from_path
 
 if TYPE_CHECKING:
-    from simenv.report import ValidationReport
+    from simenv.validation_report import ValidationReport
 
 
 class Validator(Protocol):

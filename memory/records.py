@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 if TYPE_CHECKING:
-    from simenv.report import ValidationReport
+    from simenv.validation_report import ValidationReport
 
 MetadataValue = str | int | float | bool
 Metadata = dict[str, MetadataValue]

@@ -22,7 +22,6 @@ from pathlib import Path
 from memory.errors import TaskFileError
 from memory.records import content_hash, validate_task_name
 from simenv.assets import find_asset_references
-from simenv.report import Stage, StageFailure
 from simenv.taskfile import (
     AssetFinder,
     TaskFile,
@@ -30,6 +29,7 @@ from simenv.taskfile import (
     read_source,
     task_name_from_path,
 )
+from simenv.validation_report import Stage, StageFailure
 
 TEMP_PREFIX = ".tmp-"
 ORPHANS_DIRNAME = "orphans"

@@ -17,7 +17,6 @@ from policy.seeds import SPLITS
 from simenv.workspace import DEFAULT_WORKSPACE
 
 console = Console(stderr=True)
-app = typer.Typer(help="Demonstrations, policy training and evaluation.", no_args_is_help=True)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -55,7 +54,6 @@ def _progress(description: str, total: int, enabled: bool) -> Progress:
     )
 
 
-@app.command("demos")
 def demos_command(
     tasks: Annotated[
         list[str],
@@ -92,7 +90,7 @@ def demos_command(
             outcomes = record_demos(workspace, request, on_episode=advance)
         except (TaskTargetError, ValueError, RuntimeError) as exc:
             raise _fail(str(exc)) from exc
-    from policy.store import DemoStore, store_path
+    from policy.demo_store import DemoStore, store_path
 
     store = DemoStore(store_path(workspace))
     counts: dict[str, int] = {}
@@ -130,7 +128,6 @@ def demos_command(
         raise typer.Exit(EXIT_FAILED)
 
 
-@app.command("train")
 def train_command(
     tasks: Annotated[
         str,
@@ -184,7 +181,6 @@ def train_command(
     console.print(f"training curve: {result.curve}")
 
 
-@app.command("eval")
 def eval_command(
     checkpoint: Annotated[Path, typer.Option(help="A checkpoint from `simgen train`.")],
     tasks: Annotated[
@@ -237,3 +233,10 @@ def eval_command(
         )
     Console().print(table)
     console.print(f"report: {json_path}, plot: {png_path}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the policy's commands to the ``simgen`` app."""
+    app.command("demos")(demos_command)
+    app.command("train")(train_command)
+    app.command("eval")(eval_command)

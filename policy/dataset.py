@@ -18,8 +18,8 @@ import torch.nn.functional as F
 from torch.utils.data import IterableDataset
 
 from policy.config import ModelConfig
+from policy.demo_store import DemoStore, EpisodeRef
 from policy.language import LanguageEncoder, color_maps
-from policy.store import DemoStore, EpisodeRef
 
 #: Tries to find an augmentation that keeps the action pixels inside the image.
 AUGMENT_TRIES = 10

@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
+from policy.demo_store import DemoStore, Episode
 from policy.observation import action_to_pixels, top_down
 from policy.seeds import check_split, split_seeds
-from policy.store import DemoStore, Episode
 from policy.tasks import SceneNotBuilt, resolve_task, start_episode
 from simenv.constants import SUCCESS_THRESHOLD
 from simenv.environment import Environment

@@ -21,8 +21,8 @@ from torch.utils.data import DataLoader
 
 from policy.config import PolicyConfig, preset
 from policy.dataset import DemoDataset, collate
+from policy.demo_store import DemoStore, store_path
 from policy.model import Transporter
-from policy.store import DemoStore, store_path
 
 #: /2: the query network embeds the turned image (/1 turned its features).
 CHECKPOINT_FORMAT = "simgen-transporter/2"

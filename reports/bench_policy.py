@@ -1,9 +1,9 @@
 """The page and plot of ``simgen bench policy`` results, read from its ``bench.json``.
 
-The reports layer sits below the benchmarks, so this module knows the file's shape, not the
-code that wrote it: ``simgen report <work folder>`` (or the benchmark itself) draws the plot
-of held-out success against the number of generated tasks and writes ``index.html`` beside
-``bench.json``.
+The reports layer sits below ``experiments`` (which runs it), so this module knows the file's
+shape, not the code that wrote it: ``simgen report <work folder>`` (or the experiment itself)
+draws the plot of held-out success against the number of generated tasks and writes
+``index.html`` beside ``bench.json``.
 """
 
 from __future__ import annotations

@@ -75,4 +75,5 @@ def report_command(
 
 
 def register(app: typer.Typer) -> None:
+    """Add ``simgen report`` to the ``simgen`` app."""
     app.command("report")(report_command)

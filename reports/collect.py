@@ -14,7 +14,7 @@ from typing import Any
 from graph.state import CandidateResult, DraftRecord
 from graph.summary import RunTotals, candidates_of
 from simenv.record_checks import RecordRejected, decode_record
-from simenv.report import ValidationReport
+from simenv.validation_report import ValidationReport
 from simenv.workspace import DEFAULT_WORKSPACE
 
 SUMMARY_FILE = "summary.json"

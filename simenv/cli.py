@@ -13,10 +13,10 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from simenv.report import ValidationReport
 from simenv.safe_text import printable
 from simenv.tasks import UnknownTaskError, list_tasks
 from simenv.validation import resolve_target
+from simenv.validation_report import ValidationReport
 from simenv.workspace import DEFAULT_WORKSPACE
 
 console = Console(stderr=True)

@@ -16,11 +16,11 @@ from pathlib import Path
 from types import ModuleType
 
 from simenv.compat import cliport_aliases
-from simenv.report import Stage, StageFailure
 from simenv.sandbox.static_check import ALLOWED_SUMMARY
 from simenv.shims import task_builtins
 from simenv.task import Task
 from simenv.taskfile import TaskFile, parse_source, parse_task_source, read_source
+from simenv.validation_report import Stage, StageFailure
 
 __all__ = [
     "import_task_module",

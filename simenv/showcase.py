@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simenv.render import render_task
-from simenv.report import ValidationReport
 from simenv.sandbox.pool import validate_many
 from simenv.settings import ValidationSettings
 from simenv.tasks import TaskInfo, list_tasks
+from simenv.validation_report import ValidationReport
 
 #: Called as the showcase advances: (what it is doing, items done, items in all).
 ShowcaseProgress = Callable[[str, int, int], None]

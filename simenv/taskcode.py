@@ -26,7 +26,6 @@ from simenv.environment import Environment
 from simenv.episodes import reset_episode
 from simenv.errors import TaskCodeError
 from simenv.loader import load_task_class, trimmed_traceback
-from simenv.report import Stage, StageCallback, StageFailure, ValidationReport, no_stage
 from simenv.scene_capture import capture
 from simenv.scene_record import SceneRecord
 from simenv.settings import IsolationUnavailable, ValidationSettings
@@ -35,6 +34,7 @@ from simenv.tasks import module_name_to_task_name
 # ``validate`` below, the in-process debugging path, runs the trusted half too; ``build_scenes``
 # (the sandbox half) uses nothing from this import (import-linter: pyproject.toml).
 from simenv.validation import fail, judge, new_report, parse_task, resolve_target
+from simenv.validation_report import Stage, StageCallback, StageFailure, ValidationReport, no_stage
 
 
 def build_scenes(

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simenv.assets import find_asset_references
-from simenv.report import Stage, StageFailure
+from simenv.validation_report import Stage, StageFailure
 
 TASK_BASE = "Task"
 #: Where a task file's author reads what a task file is (named in the errors below).

@@ -26,7 +26,13 @@ from typing import Any
 from simenv.constants import SUCCESS_THRESHOLD
 from simenv.environment import Environment
 from simenv.episodes import seed_everything
-from simenv.report import (
+from simenv.scene_rebuild import build_world
+from simenv.scene_record import SceneRecord
+from simenv.settings import ValidationSettings
+from simenv.task import GOAL_COMPLETE_SLACK, Task
+from simenv.taskfile import parse_source, read_source
+from simenv.tasks import get_task
+from simenv.validation_report import (
     EpisodeResult,
     Stage,
     StageCallback,
@@ -34,12 +40,6 @@ from simenv.report import (
     ValidationReport,
     no_stage,
 )
-from simenv.scene_rebuild import build_world
-from simenv.scene_record import SceneRecord
-from simenv.settings import ValidationSettings
-from simenv.task import GOAL_COMPLETE_SLACK, Task
-from simenv.taskfile import parse_source, read_source
-from simenv.tasks import get_task
 
 StepCallback = Callable[[Environment, int], None]
 #: The methods task code may define; everything else of ``Task`` runs as our code.

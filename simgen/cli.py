@@ -14,9 +14,9 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import typer  # noqa: E402
 
-from bench import cli as bench_cli  # noqa: E402
-from graph import generate_cli  # noqa: E402
-from graph.validation import validate_file  # noqa: E402
+from experiments import cli as experiments_cli  # noqa: E402
+from graph import cli as graph_cli  # noqa: E402
+from graph.draft_validation import validate_file  # noqa: E402
 from memory import cli as memory_cli  # noqa: E402
 from policy import cli as policy_cli  # noqa: E402
 from reports import cli as reports_cli  # noqa: E402
@@ -29,13 +29,14 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-simenv_cli.register(app)
-generate_cli.register(app)
+# Every layer mounts its commands the same way: `<layer>.cli.register(app)`.
+simenv_cli.register(app)  # validate, render, tasks
+graph_cli.register(app)  # generate
+memory_cli.register(app)  # memory
 memory_cli.DEPS.validator = lambda: validate_file
-app.add_typer(memory_cli.app, name="memory")
-app.add_typer(bench_cli.app, name="bench")
-reports_cli.register(app)
-app.add_typer(policy_cli.app)  # demos, train, eval
+reports_cli.register(app)  # report
+experiments_cli.register(app)  # bench
+policy_cli.register(app)  # demos, train, eval
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from __future__ import annotations
 from agents.critics.registry import critic_stages
 from agents.protocols import Critic, Submission
 from agents.schemas import ExampleTask, TaskProposal, Verdict
-from simenv.report import EpisodeResult, Stage, ValidationReport
+from simenv.validation_report import EpisodeResult, Stage, ValidationReport
 
 SAMPLE_CODE = '''import numpy as np
 from simenv.task import Task

@@ -7,7 +7,7 @@ from typing import Any
 
 from langchain_core.messages import HumanMessage
 
-from agents.models import ChatCaller
+from agents.chat_models import ChatCaller
 from agents.parsing import parse_json_object, parse_python_block
 from agents.prompting import (
     asset_catalogue,
@@ -19,7 +19,7 @@ from agents.prompting import (
 )
 from agents.protocols import ProposalRequest, Submission
 from agents.schemas import CodeDraft, Diagnosis, ExampleTask, TaskProposal, Verdict
-from simenv.report import ValidationReport
+from simenv.validation_report import ValidationReport
 
 PROPOSAL_KEYS = ("task-name", "task-description", "assets-used")
 VERDICT_KEYS = ("reasons", "add_to_the_task_list")

@@ -9,7 +9,7 @@ from agents.offline.proposer import proposal_for
 from agents.offline.writer import write_task
 from agents.protocols import UnwritableProposal
 from agents.schemas import CodeDraft, Diagnosis, ExampleTask, TaskProposal
-from simenv.report import ValidationReport
+from simenv.validation_report import ValidationReport
 
 
 class OfflineCoderError(UnwritableProposal):

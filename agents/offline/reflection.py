@@ -11,7 +11,7 @@ from typing import Any
 
 from agents.offline.grammar import RELATIONS, TaskSpec
 from agents.schemas import CodeDraft, Diagnosis, TaskProposal
-from simenv.report import Stage, ValidationReport
+from simenv.validation_report import Stage, ValidationReport
 
 CROWDED_WORDS = ("full", "free space", "no room", "none", "collision")
 

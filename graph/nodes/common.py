@@ -12,7 +12,7 @@ from agents.factory import AgentSet
 from agents.schemas import ExampleTask, TaskProposal
 from graph.context import Context
 from graph.state import Ending
-from memory.store import SearchHit, TaskMemory
+from memory.library import SearchHit, TaskMemory
 
 NO_THREAD = "unthreaded"
 #: What the library and the run summary name as the author of code the offline coder wrote.

@@ -8,10 +8,10 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from graph.context import Context
+from graph.draft_validation import DraftFiles, validate_draft
 from graph.nodes.common import emit, ended, going_on, phase
 from graph.state import CandidateState, DraftRecord
-from graph.validation import DraftFiles, validate_draft
-from simenv.report import ValidationReport
+from simenv.validation_report import ValidationReport
 
 
 def execute(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agents.models import AgentFailure
+from agents.chat_models import AgentFailure
 from agents.protocols import NoNewProposal, ProposalRequest
 from agents.usage import metering
 from graph.context import Context

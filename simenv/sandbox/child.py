@@ -22,10 +22,10 @@ import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
-from simenv.report import Stage, StageFailure
 from simenv.sandbox.containment import MAX_JOB_BYTES
 from simenv.settings import ValidationSettings
 from simenv.taskcode import build_scenes
+from simenv.validation_report import Stage, StageFailure
 
 #: Threads count against RLIMIT_NPROC too; seccomp already refuses new processes.
 MAX_TASKS = 64

@@ -36,7 +36,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from simenv.report import (
+from simenv.sandbox.judge_child import FOLDER_PREFIX
+from simenv.scene_record import SceneRecord
+from simenv.scratch import sweep_stale_folders
+from simenv.settings import ValidationSettings
+from simenv.validation import Judge
+from simenv.validation_report import (
     EpisodeResult,
     Stage,
     StageCallback,
@@ -44,11 +49,6 @@ from simenv.report import (
     ValidationReport,
     no_stage,
 )
-from simenv.sandbox.judge_child import FOLDER_PREFIX
-from simenv.scene_record import SceneRecord
-from simenv.scratch import sweep_stale_folders
-from simenv.settings import ValidationSettings
-from simenv.validation import Judge
 
 #: The longest reply read from the judge process (an episode's figures, a file's path).
 MAX_REPLY_BYTES = 1 << 20

@@ -68,8 +68,8 @@ class Server:
     def handle(self, request: dict[str, Any]) -> dict[str, Any]:
         from simenv.record_checks import decode_record
         from simenv.render import draw_animation, draw_picture
-        from simenv.report import StageFailure
         from simenv.validation import run_episode
+        from simenv.validation_report import StageFailure
 
         op = request.get("op")
         if op not in ("episode", "picture", "animation"):
@@ -86,7 +86,7 @@ class Server:
 
 
 def serve(requests: TextIO, replies: TextIO) -> None:
-    from simenv.report import Stage
+    from simenv.validation_report import Stage
 
     server: Server | None = None
     try:

@@ -3,7 +3,7 @@
 A sandboxed validation needs a worker of its own: the expert judges each scene with PyBullet
 (one client per process), and the caller may be threaded (the generation graph runs candidates
 as threads). So ``simgen validate`` (``validate_many``) and ``simgen generate``
-(``graph.validation``) hand their validations to a ``WorkerPool``, with one of three executors:
+(``graph.draft_validation``) hand their validations to a ``WorkerPool``, with one of three executors:
 
 - ``process``: ``workers`` long-lived processes on this machine, spawned (the caller has
   threads, so no fork), each ending with its parent even when that is killed;
@@ -30,10 +30,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args
 
-from simenv.report import Stage, ValidationReport
 from simenv.sandbox.runner import validate_isolated
 from simenv.settings import IsolationUnavailable, ValidationSettings
 from simenv.validation import StageFailure, fail, new_report
+from simenv.validation_report import Stage, ValidationReport
 
 Executor = Literal["process", "ray", "in-process"]
 EXECUTORS: tuple[str, ...] = get_args(Executor)

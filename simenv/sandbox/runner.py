@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from simenv.record_checks import RecordRejected, decode_record, printable
-from simenv.report import Stage, StageCallback, StageFailure, ValidationReport
 from simenv.sandbox import static_check as static_checks
 from simenv.sandbox.containment import (
     MAX_JOB_BYTES,
@@ -42,6 +41,7 @@ from simenv.scene_record import SceneRecord
 from simenv.settings import IsolationUnavailable, ValidationSettings
 from simenv.tasks import module_name_to_task_name
 from simenv.validation import fail, new_report, parse_task, resolve_target
+from simenv.validation_report import Stage, StageCallback, StageFailure, ValidationReport
 
 #: Bytes of the sandbox's log (its stderr) kept for a crash report.
 LOG_TAIL_BYTES = 16_000

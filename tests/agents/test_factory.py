@@ -7,9 +7,9 @@ import pytest
 from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
+from agents.chat_models import LLMSettings
 from agents.critics.registry import DEFAULT_CRITICS
 from agents.factory import AgentSettings, build_agents
-from agents.models import LLMSettings
 
 
 def fake_model(model: str, settings: LLMSettings) -> BaseChatModel:

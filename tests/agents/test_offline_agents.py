@@ -13,9 +13,9 @@ from agents.offline.grammar import RELATIONS, TaskSpec, sample_spec
 from agents.offline.proposer import OfflineProposer, proposal_for
 from agents.offline.reflection import OfflineReflector, plan_repair
 from agents.protocols import ProposalRequest
-from simenv.report import EpisodeResult, Stage, ValidationReport
 from simenv.settings import ValidationSettings
 from simenv.taskcode import validate
+from simenv.validation_report import EpisodeResult, Stage, ValidationReport
 
 FAST = [
     r for r in RELATIONS if r != "push-pile"

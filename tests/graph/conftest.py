@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from graph.draft_validation import shutdown_pools
 from graph.resources import clear_resources
-from graph.validation import shutdown_pools
-from memory.store import TaskMemory
+from memory.library import TaskMemory
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-from agents.models import LLMSettings
+from agents.chat_models import LLMSettings
 
 Reply = str | BaseException | Callable[[str], str]
 

@@ -15,7 +15,7 @@ import typer.rich_utils
 from typer.core import TyperGroup, TyperOption
 from typer.testing import CliRunner
 
-from graph import generate_cli
+from graph import cli as graph_cli
 from graph.context import Context, describe
 from graph.context_options import NOT_OPTIONS, OPTION_NAMES, field_default
 from simgen.cli import app
@@ -87,7 +87,7 @@ def contexts(monkeypatch: pytest.MonkeyPatch) -> list[Context]:
         seen.append(context)
         return {"accepted": [], "rejected": []}
 
-    monkeypatch.setattr(generate_cli, "run", run)
+    monkeypatch.setattr(graph_cli, "run", run)
     return seen
 
 

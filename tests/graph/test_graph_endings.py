@@ -9,7 +9,7 @@ import pytest
 
 from graph.nodes.finish import ENDING_STAGES, ending_of
 from graph.state import CandidateState, Ending
-from simenv.report import Stage, ValidationReport
+from simenv.validation_report import Stage, ValidationReport
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from agents.models import ModelConfigError
+from agents.chat_models import ModelConfigError
 from graph.context import Context
 from graph.run import run
 from simgen.cli import app

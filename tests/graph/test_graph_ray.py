@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from graph.context import Context
-from graph.validation import DraftFiles, Validated, shutdown_pools, validate_draft
-from simenv.report import Stage
+from graph.draft_validation import DraftFiles, Validated, shutdown_pools, validate_draft
 from simenv.sandbox.pool import WorkerPool, validate_many
 from simenv.settings import ValidationSettings
 from simenv.tasks import get_task
+from simenv.validation_report import Stage
 from tests.simenv.sandbox.ray_cluster import LocalCluster, local_cluster, validated_where
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

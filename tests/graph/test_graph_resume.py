@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from memory.library import TaskMemory
 from memory.records import Origin
-from memory.store import TaskMemory
 from simenv.settings import ValidationSettings
 from simenv.taskcode import validate
 

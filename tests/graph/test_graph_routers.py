@@ -21,7 +21,7 @@ from graph.nodes.execute import after_execute, after_write_code
 from graph.nodes.plan import after_record, candidate_seed, dispatch
 from graph.nodes.review import after_review
 from graph.state import CandidateResult, CandidateState, RunState
-from simenv.report import Stage, ValidationReport
+from simenv.validation_report import Stage, ValidationReport
 
 PROPOSAL = TaskProposal(name="stack-blocks", description="Stack the three blocks on the pad.")
 

@@ -122,7 +122,7 @@ def test_proposal_parsed_after_one_retry(workspace: Path) -> None:
 
 
 def test_transient_api_errors_are_retried(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("agents.models.time.sleep", lambda s: None)
+    monkeypatch.setattr("agents.chat_models.time.sleep", lambda s: None)
     models = scripted(
         [ConnectionError("reset by peer"), TimeoutError("slow"), PROPOSAL],
         [fenced("python", task_code())],

@@ -17,7 +17,7 @@ os.environ["ANONYMIZED_TELEMETRY"] = "False"
 
 from memory.client import ephemeral_client  # noqa: E402
 from memory.embedding import MiniLMEmbeddingFunction  # noqa: E402
-from memory.store import TaskMemory  # noqa: E402
+from memory.library import TaskMemory  # noqa: E402
 from simenv.tasks import TaskInfo  # noqa: E402
 from tests.memory.memory_fakes import FAKE_SEEDS, write_task  # noqa: E402
 

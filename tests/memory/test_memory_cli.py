@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from memory import cli
-from memory.store import TaskMemory
-from simenv.report import EpisodeResult, Stage, ValidationReport
+from memory.library import TaskMemory
+from simenv.validation_report import EpisodeResult, Stage, ValidationReport
 from tests.memory.memory_fakes import FAKE_SEEDS, fake_asset_finder, write_task
 
 runner = CliRunner()
@@ -58,7 +58,7 @@ def deps(memory: TaskMemory, monkeypatch: pytest.MonkeyPatch) -> TaskMemory:
 
 
 def run(*args: str) -> Any:
-    return runner.invoke(cli.app, list(args))
+    return runner.invoke(cli.memory_app, list(args))
 
 
 def test_list_json_and_table(deps: TaskMemory) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 from memory.drift import DriftKind
+from memory.library import TaskMemory
 from memory.records import Origin, TaskRecord
-from memory.store import TaskMemory
 from memory.taskfiles import TEMP_PREFIX
 from tests.memory.memory_fakes import FAKE_SEEDS, task_code
 

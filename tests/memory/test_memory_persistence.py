@@ -14,8 +14,8 @@ import pytest
 from chromadb.api.client import SharedSystemClient
 
 from memory.embedding import MiniLMEmbeddingFunction
+from memory.library import AddOutcome, TaskMemory
 from memory.records import Origin, TaskRecord
-from memory.store import AddOutcome, TaskMemory
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -26,7 +26,7 @@ WRITER = textwrap.dedent(
     import sys
     from pathlib import Path
     from memory.records import Origin, TaskRecord
-    from memory.store import TaskMemory
+    from memory.library import TaskMemory
 
     workspace = Path(sys.argv[1])
     memory = TaskMemory.open(workspace, seed=False, seed_tasks=None)

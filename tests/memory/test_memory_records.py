@@ -15,7 +15,7 @@ from memory.records import (
     content_hash,
     relative_code_path,
 )
-from simenv.report import EpisodeResult, Stage, ValidationReport
+from simenv.validation_report import EpisodeResult, Stage, ValidationReport
 
 
 def make_record(**overrides: object) -> TaskRecord:

@@ -17,8 +17,8 @@ import pytest
 
 from memory.client import ephemeral_client
 from memory.embedding import MiniLMEmbeddingFunction
+from memory.library import TaskMemory, registered_seed_tasks
 from memory.retrieval_eval import for_registered, load_labelled_queries, score_retrieval
-from memory.store import TaskMemory, registered_seed_tasks
 
 HERE = Path(__file__).parent
 EXPECTED_SEEDS = {

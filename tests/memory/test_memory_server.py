@@ -15,7 +15,7 @@ import pytest
 
 from memory.client import chroma_settings
 from memory.embedding import MiniLMEmbeddingFunction
-from memory.store import TaskMemory
+from memory.library import TaskMemory
 from simenv.tasks import TaskInfo
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]

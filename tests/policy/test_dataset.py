@@ -8,8 +8,8 @@ import pytest
 import torch
 
 from policy.dataset import DemoDataset, collate, model_input, rotation_bin, se2_transform
+from policy.demo_store import DemoStore, store_path
 from policy.language import color_maps, color_words
-from policy.store import DemoStore, store_path
 from tests.policy.policy_fixtures import DEMOS, TASKS, tiny_config
 
 

@@ -7,9 +7,9 @@ from typing import Any
 import numpy as np
 import pytest
 
+from policy.demo_store import DemoStore, store_path
 from policy.demos import DemoRequest, record_demos, record_episode
 from policy.observation import action_to_pixels
-from policy.store import DemoStore, store_path
 from policy.tasks import TaskTargetError
 from simenv.environment import Environment
 from simenv.tasks import get_task

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from graph.context import Context
+from graph.draft_validation import shutdown_pools
 from graph.resources import clear_resources
 from graph.run import run
-from graph.validation import shutdown_pools
 
 # The scripted server and replies live with the graph tests; reuse them, do not copy them.
 from tests.graph.openai_server import ScriptedServer

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 
 from simenv.environment import Environment
-from simenv.report import Stage, StageFailure
 from simenv.scene_rebuild import build_world
 from simenv.scene_record import SceneRecord
 from simenv.settings import ValidationSettings
 from simenv.taskcode import build_scenes
 from simenv.tasks import get_task
 from simenv.validation import goals_met_at_reset, refuse_complete, run_episode
+from simenv.validation_report import Stage, StageFailure
 
 HEADER = """\
 import numpy as np

@@ -20,11 +20,11 @@ import pytest
 
 from simenv import record_checks
 from simenv.record_checks import RecordRejected, decode_record
-from simenv.report import Stage, StageFailure, ValidationReport
 from simenv.scene_record import SceneRecord
 from simenv.settings import ValidationSettings
 from simenv.taskcode import build_scenes
 from simenv.tasks import get_task, task_names
+from simenv.validation_report import Stage, StageFailure, ValidationReport
 
 Data = dict[str, Any]
 #: The seed tasks the attacks start from: one goal and filled URDFs (align-box-corner), three

@@ -18,10 +18,10 @@ import pytest
 
 from simenv.environment import Environment
 from simenv.episodes import reset_episode
-from simenv.report import ValidationReport
 from simenv.sandbox.pool import validate_many
 from simenv.settings import GIB, ValidationSettings
 from simenv.tasks import get_task, task_names
+from simenv.validation_report import ValidationReport
 
 SEEDS, BAR = 20, 0.9
 #: The tasks whose episodes cost seconds of physics; validated first (a scheduling hint only).

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from simenv.report import Stage
 from simenv.settings import ValidationSettings
 from simenv.taskcode import validate
+from simenv.validation_report import Stage
 
 BROKEN = {
     "syntax.py": ("class T(Task\n", Stage.PARSE, "Syntax error"),

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from simenv.report import Stage, ValidationReport
 from simenv.sandbox.pool import validate_many
 from simenv.settings import GIB, ValidationSettings
+from simenv.validation_report import Stage, ValidationReport
 
 CORPUS = Path(__file__).parent / "corpus"
 EPISODES = 2

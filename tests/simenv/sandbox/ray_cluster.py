@@ -16,9 +16,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from simenv.report import ValidationReport
 from simenv.sandbox.runner import validate_isolated
 from simenv.settings import ValidationSettings
+from simenv.validation_report import ValidationReport
 
 
 @dataclass(frozen=True)

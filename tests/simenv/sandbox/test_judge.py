@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from simenv.report import Stage, StageFailure, ValidationReport
 from simenv.sandbox import judge as judge_module
 from simenv.sandbox.judge import JUDGE, IsolatedJudge, JudgeProcess
 from simenv.sandbox.judge_child import FOLDER_PREFIX
@@ -27,6 +26,7 @@ from simenv.settings import IsolationUnavailable, ValidationSettings
 from simenv.taskcode import build_scenes, validate
 from simenv.tasks import get_task
 from simenv.validation import new_report
+from simenv.validation_report import Stage, StageFailure, ValidationReport
 from simgen.cli import app
 
 #: A complete passing report, as a forger would print it on a line of its own.

@@ -13,7 +13,6 @@ import typer
 from typer.testing import CliRunner
 
 from simenv.cli import register
-from simenv.report import Stage
 from simenv.sandbox import runner
 from simenv.sandbox.containment import FALLBACK_LAYERS, FULL_LAYERS, Containment, probe
 from simenv.sandbox.pool import validate_many
@@ -21,6 +20,7 @@ from simenv.sandbox.runner import WAITING, IsolationUnavailable, run_isolated, v
 from simenv.settings import GIB, ValidationSettings
 from simenv.taskcode import validate
 from simenv.tasks import get_task
+from simenv.validation_report import Stage
 from tests.simenv.sandbox.sandbox_helpers import descendants_of, describe
 
 SETTINGS = ValidationSettings(episodes=2, seed=3, timeout=60, memory_bytes=2 * GIB)

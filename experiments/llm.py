@@ -1,5 +1,5 @@
 """The LLM benchmark: generate N tasks with each model, with and without repair rounds, and
-score what came out (``bench.metrics``).
+score what came out (``experiments.metrics``).
 
 Each model and setting runs the real generation graph (``graph.run.run``) in a workspace of
 its own, copied from one library seeded once, so every model starts from the same library and
@@ -23,7 +23,7 @@ from agents.critics.registry import (
     make_critic,
 )
 from agents.protocols import Mode
-from bench.metrics import score
+from experiments.metrics import score
 from graph.context import Context
 from graph.nodes.common import OFFLINE_MODEL
 from graph.resources import clear_resources
@@ -31,7 +31,7 @@ from graph.run import run
 from graph.state import CandidateResult
 from graph.summary import RunTotals, candidates_of
 from memory.embedding import MiniLMEmbeddingFunction
-from memory.store import TaskMemory
+from memory.library import TaskMemory
 
 #: Gets (the setting's label, a graph progress event) as the benchmark goes.
 BenchEventHandler = Callable[[str, dict[str, Any]], None]
@@ -206,7 +206,7 @@ def run_setting(
 def run_benchmark(
     config: LLMBenchConfig, on_event: BenchEventHandler = _ignore
 ) -> list[dict[str, Any]]:
-    """Run every setting and return one row of figures per setting (``bench.metrics.score``)."""
+    """Run every setting and return one row of figures per setting (``experiments.metrics.score``)."""
     template = seed_template(config.out / "workspaces" / "template")
     embed = MiniLMEmbeddingFunction().embed_texts
     rows = []

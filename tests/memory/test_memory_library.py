@@ -6,8 +6,8 @@ import pytest
 
 from memory.errors import EmbeddingMismatchError, TaskNameConflictError, UnknownTaskNameError
 from memory.filters import SearchFilter
+from memory.library import MAX_DISTANCE, AddOutcome, TaskMemory
 from memory.records import Origin, TaskRecord, ValidationSummary, content_hash
-from memory.store import MAX_DISTANCE, AddOutcome, TaskMemory
 from tests.memory.memory_fakes import FAKE_SEEDS, task_code
 
 

@@ -12,9 +12,9 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from rich.console import Console
 
-from bench.cli import results_table
-from bench.llm import LLMBenchConfig
-from bench.output import charts, write_results
+from experiments.cli import results_table
+from experiments.llm import LLMBenchConfig
+from experiments.output import charts, write_results
 from reports.plots import render
 
 

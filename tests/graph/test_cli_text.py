@@ -7,7 +7,7 @@ from io import StringIO
 
 from rich.console import Console
 
-from graph.generate_cli import describe_event, summary_tables
+from graph.cli import describe_event, summary_tables
 
 ESCAPES = "\x1b[2J\x1b[H\rPASSED\x07"
 

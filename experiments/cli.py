@@ -22,12 +22,12 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from agents.chat_models import ModelConfigError
 from agents.critics.registry import DEFAULT_CRITICS
-from agents.models import ModelConfigError
-from bench.llm import LLMBenchConfig, read_targets, run_benchmark
-from bench.metrics import COST_FIGURES
-from bench.output import write_results
-from bench.policy_config import (
+from experiments.llm import LLMBenchConfig, read_targets, run_benchmark
+from experiments.metrics import COST_FIGURES
+from experiments.output import write_results
+from experiments.policy_config import (
     BASE_TASKS,
     HELD_OUT_TASKS,
     BenchEvent,
@@ -35,10 +35,10 @@ from bench.policy_config import (
     PolicyBenchError,
     config_fields,
 )
-from graph.generate_cli import describe_event
+from graph.cli import describe_event
 from simenv.workspace import DEFAULT_WORKSPACE
 
-app = typer.Typer(
+bench_app = typer.Typer(
     help="Benchmarks: compare language models on task generation (llm); measure whether "
     "generated tasks help a policy on held-out tasks (policy)."
 )
@@ -79,7 +79,7 @@ def results_table(rows: list[dict[str, Any]]) -> Table:
     return table
 
 
-@app.command("llm")
+@bench_app.command("llm")
 def llm_command(
     models: Annotated[
         str,
@@ -226,7 +226,7 @@ class StageBars:
                 self.progress.console.log(f"{event.stage}: {verb} {event.unit}")
 
 
-@app.command("policy")
+@bench_app.command("policy")
 def policy_command(
     out: Annotated[Path, typer.Option(help=POLICY_HELP["out"])] = PolicyBenchConfig.out,
     base: Annotated[str, typer.Option(help=POLICY_HELP["base"])] = ",".join(BASE_TASKS),
@@ -275,8 +275,8 @@ def policy_command(
     except PolicyBenchError as exc:
         raise typer.BadParameter(str(exc)) from exc
     # The experiment imports torch and the policy: only this command pays for them.
-    from bench.policy_output import write_policy_results
-    from bench.policy_transfer import run_experiment
+    from experiments.policy_output import write_policy_results
+    from experiments.policy_transfer import run_experiment
 
     columns = (
         TextColumn("{task.description}"),
@@ -297,3 +297,8 @@ def policy_command(
         return
     console.print(policy_table(bench))
     console.print(f"results: {', '.join(str(f) for f in files)}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``simgen bench`` to the ``simgen`` app."""
+    app.add_typer(bench_app, name="bench")

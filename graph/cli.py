@@ -14,8 +14,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from agents.chat_models import ModelConfigError
 from agents.critics.registry import UnknownCriticError
-from agents.models import ModelConfigError
 from agents.protocols import Mode
 from agents.usage import format_cost
 from graph.context import Context
@@ -177,4 +177,5 @@ def generate(
 
 
 def register(app: typer.Typer) -> None:
+    """Add ``simgen generate`` to the ``simgen`` app."""
     app.command("generate")(generate)

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from graph.context import Context
 from simenv.render import RenderError, picture_record
-from simenv.report import Stage, ValidationReport
 from simenv.sandbox.pool import WorkerDied, WorkerPool, shared_pool, shutdown_shared_pools
 from simenv.sandbox.runner import run_isolated
 from simenv.settings import ValidationSettings
+from simenv.validation_report import Stage, ValidationReport
 
 
 def validation_settings(context: Context) -> ValidationSettings:

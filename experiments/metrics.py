@@ -23,7 +23,7 @@ import numpy as np
 from graph.state import CandidateResult
 from graph.summary import RunTotals
 from memory.embedding import embedding_text
-from simenv.report import Stage
+from simenv.validation_report import Stage
 
 #: The figures that are money: None in them means unpriced when the row's ``cost_usd`` is None.
 COST_FIGURES: tuple[str, ...] = ("cost_usd", "cost_per_accepted_usd")

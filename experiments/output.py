@@ -10,11 +10,11 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from bench.llm import LLMBenchConfig
-from bench.metrics import COST_FIGURES
+from experiments.llm import LLMBenchConfig
+from experiments.metrics import COST_FIGURES
 from reports.plots import BarChart, draw
 
-#: The CSV's columns, in order (every figure ``bench.metrics.score`` returns, then where).
+#: The CSV's columns, in order (every figure ``experiments.metrics.score`` returns, then where).
 CSV_COLUMNS = (
     "model",
     "max_repairs",

@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from bench.policy_config import (
+from experiments.policy_config import (
     CI_METHOD,
     FIXED_SETTINGS,
     REPORT_SPLIT,
@@ -46,13 +46,13 @@ from bench.policy_config import (
     PolicyBenchError,
     ignore_events,
 )
+from memory.library import TaskMemory
 from memory.records import Origin
-from memory.store import TaskMemory
 from policy.agent import TransporterPolicy
+from policy.demo_store import DemoStore, store_path
 from policy.demos import DemoRequest, record_demos
 from policy.evaluate import EpisodeCallback, EpisodeScore, EvalReport, evaluate
 from policy.language import LanguageEncoder
-from policy.store import DemoStore, store_path
 from policy.tasks import TaskTargetError, resolve_task
 from policy.train import (
     CHECKPOINT_NAME,
@@ -562,7 +562,7 @@ def run_experiment(
     config: PolicyBenchConfig, on_event: BenchEventHandler = ignore_events
 ) -> dict[str, Any]:
     """Every stage in order, each skipping finished work; returns ``bench.json``'s content
-    (the files are written by ``bench.policy_output.write_policy_results``)."""
+    (the files are written by ``experiments.policy_output.write_policy_results``)."""
     check_work_folder(config)
     if config.generate:  # refuse bad task lists before spending time on generation
         make_plan(replace(config, generate=0, arms=(0,)))

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from bench.metrics import asset_overlap_diversity, code_rates, embedding_diversity, score
+from experiments.metrics import asset_overlap_diversity, code_rates, embedding_diversity, score
 from graph.state import CandidateResult, DraftRecord
 from graph.summary import RunTotals
 from memory.embedding import MiniLMEmbeddingFunction

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import zarr
 
-from policy.store import DemoStore, Episode, episode_key
+from policy.demo_store import DemoStore, Episode, episode_key
 
 
 def fake_episode(seed: int, steps: int = 2) -> Episode:

@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from bench.output import CHARTS
+from experiments.output import CHARTS
 from simgen.cli import app
 from tests.graph.openai_server import ScriptedServer
 from tests.graph.scripted import repairing_model

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bench.policy_config import BenchEvent, PolicyBenchConfig, PolicyBenchError
-from bench.policy_output import write_policy_results
-from bench.policy_transfer import (
+from experiments.policy_config import BenchEvent, PolicyBenchConfig, PolicyBenchError
+from experiments.policy_output import write_policy_results
+from experiments.policy_transfer import (
     check_work_folder,
     make_plan,
     run_experiment,

@@ -1,1 +1,0 @@
-"""``simgen bench``: benchmarks that compare language models on task generation (GenSim's metrics)."""
