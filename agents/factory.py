@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from agents.chat_models import ChatCaller, LLMSettings, ModelFactory, make_chat_model, preflight
-from agents.critics.registry import DEFAULT_CRITICS, GRAPH_CRITICS, make_critic
+from agents.critics.registry import DEFAULT_CRITICS, GRAPH_CRITICS, MODEL_CRITICS, make_critic
 from agents.llm.agents import LLMCoder, LLMCritic, LLMProposer, LLMReflector
+from agents.llm.vision import VisionCritic
 from agents.offline.coder import OfflineCoder
 from agents.offline.proposer import OfflineProposer
 from agents.offline.reflection import OfflineReflector
@@ -27,25 +28,34 @@ class AgentSettings:
     reflection_model: str | None = None
     critics: tuple[str, ...] = DEFAULT_CRITICS
     llm: LLMSettings = field(default_factory=LLMSettings)
+    #: When the vision critic's model refuses pictures: go on without that critic (True) or
+    #: stop the run with an error (False).
+    vision_optional: bool = False
 
     def __post_init__(self) -> None:
-        if "llm" in self.critics and not self.model_for("critic"):
-            raise ValueError(
-                "The 'llm' critic needs a model: pass --critic-model or --model, or drop "
-                "--critic llm."
-            )
-        if self.critic_model and "llm" not in self.critics:
+        for name in self.model_critics():
+            if not self.model_for("critic"):
+                raise ValueError(
+                    f"The '{name}' critic needs a model: pass --critic-model or --model, or "
+                    f"drop --critic {name}."
+                )
+        if self.critic_model and not self.model_critics():
             raise ValueError(
                 f"--critic-model {self.critic_model} is set, but the critics asked for "
-                f"({', '.join(self.critics) or 'none'}) do not include 'llm', so that model "
-                "would judge nothing: add --critic llm, or drop --critic-model."
+                f"({', '.join(self.critics) or 'none'}) include no model critic "
+                f"({' or '.join(MODEL_CRITICS)}), so that model would judge nothing: add "
+                "--critic llm or --critic vision, or drop --critic-model."
             )
 
+    def model_critics(self) -> tuple[str, ...]:
+        """The critics asked for that need a model (``llm``, ``vision``), in order."""
+        return tuple(c for c in self.critics if c in MODEL_CRITICS)
+
     def roles(self) -> tuple[str, ...]:
-        """The roles this run plays. The critic role is played only when the 'llm' critic is
-        asked for: a model set for every role (``--model``) adds no critic of its own, so an
-        LLM run is judged by exactly the critics an offline run is."""
-        return tuple(r for r in ROLES if r != "critic" or "llm" in self.critics)
+        """The roles this run plays. The critic role is played only when a model critic
+        (``llm`` or ``vision``) is asked for: a model set for every role (``--model``) adds no
+        critic of its own, so an LLM run is judged by exactly the critics an offline run is."""
+        return tuple(r for r in ROLES if r != "critic" or self.model_critics())
 
     def model_for(self, role: str) -> str | None:
         """The role's own model, else the shared one, else None (offline)."""
@@ -90,6 +100,8 @@ def build_agents(
     critics: list[Critic] = [make_critic(n) for n in settings.critics if n not in GRAPH_CRITICS]
     if "llm" in settings.critics:
         critics.append(LLMCritic(callers["critic"]))
+    if "vision" in settings.critics:
+        critics.append(VisionCritic(callers["critic"], optional=settings.vision_optional))
     return AgentSet(
         proposer=LLMProposer(callers["proposer"]) if "proposer" in callers else OfflineProposer(),
         coder=LLMCoder(callers["coder"]) if "coder" in callers else OfflineCoder(),

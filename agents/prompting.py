@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 from string import Template
 
-from agents.schemas import ExampleTask, TaskProposal
+from agents.schemas import CodeDraft, Diagnosis, ExampleTask, TaskProposal
 from simenv.assets import ASSET_ROOT, list_assets
 from simenv.validation_report import ValidationReport
 
@@ -115,3 +115,33 @@ def format_report(report: ValidationReport) -> dict[str, str]:
         "episodes": f"Expert episodes: {episodes}." if episodes else "",
         "warnings": "Warnings:\n" + "\n".join(f"- {w}" for w in warnings) if warnings else "",
     }
+
+
+def coder_prompt(
+    proposal: TaskProposal,
+    examples: Sequence[ExampleTask],
+    previous: CodeDraft | None = None,
+    diagnosis: Diagnosis | None = None,
+    report: ValidationReport | None = None,
+) -> str:
+    """The coder's whole prompt for a proposal: the one place it is built, so the LLM coder and
+    the fine-tuning export (``graph.export``) show a model exactly the same text.
+
+    A repair section is added only when all of ``previous``, ``diagnosis`` and ``report`` are
+    given (a first draft has none of them)."""
+    repair = ""
+    if previous is not None and diagnosis is not None and report is not None:
+        repair = render(
+            "coder_repair",
+            code=previous.code,
+            diagnosis=diagnosis.text,
+            **format_report(report),
+        )
+    return render(
+        "coder",
+        task_api=task_api_text(),
+        assets=asset_catalogue(),
+        examples=format_examples(examples),
+        proposal=format_proposal(proposal),
+        repair=repair,
+    )

@@ -27,6 +27,11 @@ class UnwritableProposal(ValueError):
     """A coder cannot write the proposal it was handed (not a bug in the proposal's task)."""
 
 
+class CriticUnavailable(RuntimeError):
+    """A critic cannot judge in this run and the user agreed to go on without it (e.g. the
+    vision critic's model refused images with ``--vision-optional``): no verdict of it counts."""
+
+
 class ProposalRequest(BaseModel):
     """What a proposer is asked: the mode, the target, and what the library already holds."""
 
@@ -53,6 +58,16 @@ class Submission(BaseModel):
         default=None, description="The closest task in the library, with its distance."
     )
     stage: CriticStage = "task"
+    goals: list[str] = Field(
+        default_factory=list,
+        description="The goals the task's scene record checks, one line each, as text.",
+    )
+    pictures: list[str] = Field(
+        default_factory=list,
+        description="PNG files of the task's scene, drawn by the judge process from the "
+        "sandbox's scene record when a critic that looks (vision) is asked for: the first "
+        "scene and the scene after the expert's episode, top-down and front.",
+    )
 
 
 class Proposer(Protocol):

@@ -91,6 +91,10 @@ class Verdict(BaseModel):
     accept: bool
     reasons: str = ""
     score: float | None = Field(default=None, description="A critic's number, e.g. novelty.")
+    pictures: list[str] = Field(
+        default_factory=list,
+        description="The pictures the critic looked at (PNG files), so a report can show them.",
+    )
 
 
 class Diagnosis(BaseModel):

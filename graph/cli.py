@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -20,9 +21,13 @@ from agents.protocols import Mode
 from agents.usage import format_cost
 from graph.context import Context
 from graph.context_options import with_context_options
+from graph.export import DEFAULT_EXAMPLES, DEFAULT_SYSTEM, ExportFormat, export_library
 from graph.progress import Progress
 from graph.run import new_thread_id, run
+from memory import cli as memory_cli
+from memory.errors import TaskMemoryError
 from simenv.safe_text import one_line, printable
+from simenv.workspace import DEFAULT_WORKSPACE
 
 EVENT_TEXT = {
     "candidate_started": "{candidate}: started",
@@ -176,6 +181,73 @@ def generate(
     )
 
 
+def export(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Base file name: tasks.jsonl writes tasks.train.jsonl and tasks.val.jsonl.",
+        ),
+    ],
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option("--format", help="chat: {messages: [...]}; gensim: {prompt, completion}."),
+    ] = ExportFormat.CHAT,
+    split: Annotated[
+        float,
+        typer.Option(
+            help="Train fraction (0 < split <= 1), by a hash of the task name; the rest is "
+            "validation."
+        ),
+    ] = 0.9,
+    examples: Annotated[
+        int, typer.Option(min=0, help="Few-shot library tasks in each prompt, as generate's.")
+    ] = DEFAULT_EXAMPLES,
+    system: Annotated[
+        str, typer.Option(help="System message of chat lines; '' leaves it out.")
+    ] = DEFAULT_SYSTEM,
+    workspace: memory_cli.WorkspaceOption = DEFAULT_WORKSPACE,
+    chroma_url: memory_cli.ChromaUrlOption = None,
+    as_json: memory_cli.JsonOption = False,
+) -> None:
+    """Write the library as fine-tuning data: each task's coder prompt (as generate builds it,
+    the task left out of its own examples) and its validated program, as JSON lines."""
+    if not 0.0 < split <= 1.0:
+        raise typer.BadParameter(
+            f"must be above 0 and at most 1, got {split}", param_hint="--split"
+        )
+    console = Console(stderr=True)
+    try:
+        with console.status(f"Exporting the library of {workspace}..."):
+            memory = memory_cli.DEPS.open_memory(workspace, chroma_url)
+            result = export_library(
+                memory, out, fmt, train_fraction=split, examples=examples, system=system
+            )
+    except TaskMemoryError as exc:
+        console.print(f"[bold red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(1) from exc
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "format": fmt.value,
+                    "train": {"path": str(result.train_path), "tasks": len(result.train)},
+                    "val": {"path": str(result.val_path), "tasks": len(result.val)},
+                },
+                indent=2,
+            )
+        )
+        return
+    console.print(
+        f"{len(result.train)} train lines in {escape(str(result.train_path))}, "
+        f"{len(result.val)} validation lines in {escape(str(result.val_path))} ({fmt.value})"
+    )
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``simgen generate`` to the ``simgen`` app."""
+    """Add ``simgen generate`` to the ``simgen`` app, and ``export`` to ``simgen memory``:
+    the export needs the coder's prompt code (agents), which the memory layer may not import,
+    so the graph layer, which sees both, mounts it on the memory command group."""
     app.command("generate")(generate)
+    memory_cli.memory_app.command("export")(export)

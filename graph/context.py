@@ -54,7 +54,10 @@ class Context:
     )
     proposer_model: str | None = field(default=None, metadata=_describe("Proposer's model."))
     coder_model: str | None = field(default=None, metadata=_describe("Coder's model."))
-    critic_model: str | None = field(default=None, metadata=_describe("LLM critic's model."))
+    critic_model: str | None = field(
+        default=None,
+        metadata=_describe("Model of the model critics (llm; vision needs a multimodal one)."),
+    )
     reflection_model: str | None = field(
         default=None, metadata=_describe("Reflection agent's model.")
     )
@@ -70,8 +73,16 @@ class Context:
     critics: list[str] = field(
         default_factory=lambda: list(DEFAULT_CRITICS),
         metadata=_describe(
-            "Critics by name: novelty, assets, llm (needs a model), human, or a plug-in's name. "
-            "Exactly these judge: a model adds no critic unless 'llm' is named."
+            "Critics by name: novelty, assets, llm (needs a model), vision (needs a multimodal "
+            "model: looks at pictures of the scene), human, or a plug-in's name. Exactly these "
+            "judge: a model adds no critic unless 'llm' or 'vision' is named."
+        ),
+    )
+    vision_optional: bool = field(
+        default=False,
+        metadata=_describe(
+            "When the vision critic's model refuses image input, go on without that critic "
+            "instead of stopping the run."
         ),
     )
     accept: AcceptRule = field(
@@ -199,6 +210,7 @@ class Context:
             critic_model=self.critic_model,
             reflection_model=self.reflection_model,
             critics=tuple(self.critics),
+            vision_optional=self.vision_optional,
             llm=LLMSettings(base_url=self.base_url, requests_per_second=self.requests_per_second),
         )
 

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.context import Context
-from simenv.render import RenderError, picture_record
+from simenv.render import RenderError, picture_record, views_record
 from simenv.sandbox.pool import WorkerDied, WorkerPool, shared_pool, shutdown_shared_pools
 from simenv.sandbox.runner import run_isolated
+from simenv.scene_record import SceneRecord
 from simenv.settings import ValidationSettings
 from simenv.validation_report import Stage, ValidationReport
 
@@ -52,6 +53,8 @@ class DraftFiles:
 
     picture: Path | None = None
     scene: Path | None = None
+    #: A folder for the vision critic's views of a passed task (None: no critic looks).
+    views: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class Validated:
     report: ValidationReport
     picture: str | None = None
     scene: str | None = None
+    views: tuple[str, ...] = ()
 
 
 def validate_and_picture(path: Path, settings: ValidationSettings, files: DraftFiles) -> Validated:
@@ -79,13 +83,28 @@ def validate_and_picture(path: Path, settings: ValidationSettings, files: DraftF
     if files.scene is not None:
         files.scene.write_text(record.model_dump_json(), encoding="utf-8")
         scene = str(files.scene)
-    if files.picture is None or not result.report.passed:
+    if not result.report.passed:
         return Validated(result.report, scene=scene)
+    views = _views(record, files.views)
+    if files.picture is None:
+        return Validated(result.report, scene=scene, views=views)
     try:
         picture = picture_record(record, files.picture, str(result.report.task_name))
     except RenderError:  # the scene passed; a picture the judge could not draw is left out
-        return Validated(result.report, scene=scene)
-    return Validated(result.report, picture=str(picture), scene=scene)
+        return Validated(result.report, scene=scene, views=views)
+    return Validated(result.report, picture=str(picture), scene=scene, views=views)
+
+
+def _views(record: SceneRecord, folder: Path | None) -> tuple[str, ...]:
+    """The vision critic's views of a passed task, drawn in the judge process from its scene
+    record (none when no critic looks, or when the judge could not draw them: the vision
+    critic then says it saw nothing rather than the run failing a task that passed)."""
+    if folder is None:
+        return ()
+    try:
+        return tuple(str(p) for p in views_record(record, folder))
+    except RenderError:
+        return ()
 
 
 def validate_file(

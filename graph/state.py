@@ -123,6 +123,8 @@ class CandidateState(TypedDict, total=False):
     diagnosis: Diagnosis | None
     repairs: int
     picture: str | None
+    #: The vision critic's pictures of the last passed draft (PNG files; empty: none drawn).
+    views: list[str]
     results: Annotated[list[CandidateResult], operator.add]
     usage: Annotated[dict[str, Usage], add_usage]
 

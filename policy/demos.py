@@ -1,8 +1,9 @@
 """Demonstrations: run each task's expert on a split's seeds and keep the successful episodes.
 
-Work is spread over a process pool (each worker owns one PyBullet world) or over Ray, and is
-resumable: episodes already in the store are kept, and a killed run loses at most the
-episodes in flight.
+Work runs on the ``WorkerPool`` that validation uses (``simenv.sandbox.pool``): spawned worker
+processes or Ray tasks, each worker process keeping one PyBullet world in a module-level cache
+(Ray reuses its worker processes, so the cache serves Ray tasks too). It is resumable: episodes
+already in the store are kept, and a killed run loses at most the episodes in flight.
 
 Tasks are registered names or generated task files. A file's code never runs here: the sandbox
 builds each seed's scene and this process replays the scene record (``policy.tasks``).
@@ -10,9 +11,8 @@ builds each seed's scene and this process replays the scene record (``policy.tas
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from policy.seeds import check_split, split_seeds
 from policy.tasks import SceneNotBuilt, resolve_task, start_episode
 from simenv.constants import SUCCESS_THRESHOLD
 from simenv.environment import Environment
+from simenv.sandbox.pool import WorkerDied, WorkerPool
 from simenv.validation import StageFailure, refuse_complete
 
 EXECUTORS = ("process", "ray")
@@ -132,6 +133,8 @@ def _episode(
 
 # -- workers ---------------------------------------------------------------------------------
 
+#: This process's rendering world: a pool worker records every seed it is given in one world,
+#: rather than paying for a PyBullet start per seed.
 _WORLD: Environment | None = None
 
 
@@ -155,6 +158,7 @@ def record_and_store(store_path: str, task_name: str, seed: int, split: str) -> 
 
 
 def close_world() -> None:
+    """Close this process's world (after recording in-process; a worker's ends with it)."""
     global _WORLD
     if _WORLD is not None:
         _WORLD.close()
@@ -222,74 +226,61 @@ def record_demos(
         resolve_task(task)
     store = DemoStore(Path(workspace) / "demos" / "demos.zarr")
     plan = _Plan(store, request)
-    run = _run_ray if request.executor == "ray" else _run_pool
     outcomes: list[EpisodeOutcome] = []
-    for outcome in run(str(store.path), plan):
-        outcomes.append(outcome)
-        if on_episode is not None:
-            on_episode(outcome)
+    with _pool(request) as pool:
+        try:
+            for outcome in _record_all(pool, str(store.path), plan):
+                outcomes.append(outcome)
+                if on_episode is not None:
+                    on_episode(outcome)
+        finally:
+            if pool.executor == "in-process":
+                close_world()  # this process's world: workers' worlds end with their process
     return outcomes
 
 
-def _run_pool(store_path: str, plan: _Plan) -> Iterator[EpisodeOutcome]:
-    split, workers = plan.request.split, plan.request.workers
-    if workers == 1:
-        try:
-            while (job := plan.next_job()) is not None:
-                outcome = record_and_store(store_path, job[0], job[1], split)
-                plan.finish(outcome)
-                yield outcome
-        finally:
-            close_world()
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: set[Future[EpisodeOutcome]] = set()
-        while True:
-            while len(pending) < workers and (job := plan.next_job()) is not None:
-                pending.add(pool.submit(record_and_store, store_path, job[0], job[1], split))
-            if not pending:
-                return
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                outcome = future.result()
-                plan.finish(outcome)
-                yield outcome
+def _pool(request: DemoRequest) -> WorkerPool:
+    """A ``WorkerPool`` (validation's) with the request's executor. One ``process`` worker records
+    in this process, as ``validate_many`` does: a spawned interpreter importing PyBullet
+    would cost more than it saves."""
+    if request.executor == "ray":
+        return WorkerPool(request.workers, "ray")
+    if request.workers == 1:
+        return WorkerPool(1, "in-process")
+    return WorkerPool(request.workers, "process")
 
 
-def _run_ray(store_path: str, plan: _Plan) -> Iterator[EpisodeOutcome]:
-    """Ray actors, one world each; the store must be on a file system every node shares."""
-    try:
-        import ray
-    except ImportError as exc:
-        raise RuntimeError(
-            "--executor ray needs the optional 'ray' extra: pip install 'simgen[ray]'."
-        ) from exc
-    if not ray.is_initialized():
-        ray.init(include_dashboard=False, log_to_driver=False, configure_logging=False)
-    recorder: Any = ray.remote(num_cpus=1)(_RayRecorder)
-    actors: list[Any] = [recorder.remote() for _ in range(plan.request.workers)]
-    idle = list(actors)
-    running: dict[Any, Any] = {}
+def _record_all(pool: WorkerPool, store_path: str, plan: _Plan) -> Iterator[EpisodeOutcome]:
+    """Keep every worker busy with the plan's next seed, yielding outcomes as they finish.
+
+    Jobs are submitted one at a time (not ``imap`` over a fixed list) because which seed comes
+    next depends on the outcomes so far: a task stops once it has ``n`` successes.
+    """
     split = plan.request.split
+    pending: dict[Future[EpisodeOutcome], tuple[str, int]] = {}
     while True:
-        while idle and (job := plan.next_job()) is not None:
-            actor = idle.pop()
-            running[actor.record.remote(store_path, job[0], job[1], split)] = actor
-        if not running:
-            break
-        done, _ = ray.wait(list(running), num_returns=1)
-        for ref in done:
-            idle.append(running.pop(ref))
-            outcome = ray.get(ref)
+        while len(pending) < pool.capacity and (job := plan.next_job()) is not None:
+            pending[pool.submit(record_and_store, store_path, job[0], job[1], split)] = job
+        if not pending:
+            return
+        done, _ = wait(set(pending), return_when=FIRST_COMPLETED)
+        for future in done:
+            outcome = _outcome(future, pending.pop(future), store_path, split)
             plan.finish(outcome)
             yield outcome
-    for actor in actors:
-        ray.kill(actor)
 
 
-class _RayRecorder:
-    """A Ray actor holding one rendering world."""
-
-    def record(self, store_path: str, task_name: str, seed: int, split: str) -> EpisodeOutcome:
-        return record_and_store(store_path, task_name, seed, split)
+def _outcome(
+    future: Future[EpisodeOutcome], job: tuple[str, int], store_path: str, split: str
+) -> EpisodeOutcome:
+    """The worker's outcome. A worker that died (PyBullet crashing on a scene, the OOM killer,
+    a lost Ray node) fails its seed instead of the whole run; the failure is stored with its
+    reason, so ``simgen demos`` names it and a resumed run does not crash on it again."""
+    try:
+        return future.result()
+    except WorkerDied as exc:
+        task, seed = job
+        reason = f"the recording worker died on this seed ({exc})"
+        name = resolve_task(task).name
+        DemoStore(Path(store_path)).write_failure(name, split, seed, 0.0, reason)
+        return EpisodeOutcome(task, split, seed, False, 0.0, 0, 0, reason)

@@ -124,6 +124,69 @@ def draw_animation(env: Environment, record: SceneRecord, out: Path, title: str)
     return save_animation(frames, out)
 
 
+#: The views a vision critic sees, in order: (moment, camera). The first scene shows what the
+#: task builds; the scene after the expert's episode shows what its goals amount to.
+VIEW_NAMES = ("first-top", "first-front", "after-top", "after-front")
+#: The longest side of a view sent to a vision model: small pictures keep its token cost low.
+MAX_VIEW_SIDE = 512
+
+
+def _small(image: Image.Image) -> Image.Image:
+    """``image`` scaled down (never up) so that neither side exceeds ``MAX_VIEW_SIDE``."""
+    scale = MAX_VIEW_SIDE / max(image.size)
+    if scale >= 1:
+        return image
+    return image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))))
+
+
+def _views_now(env: Environment) -> tuple[Image.Image, Image.Image]:
+    """The scene as it stands: the top-down heightmap colours (robot at the bottom) and the
+    front camera."""
+    top = Image.fromarray(np.ascontiguousarray(np.rot90(top_down(env), k=2)))
+    return _small(top), _small(front_view())
+
+
+def describe_goals(record: SceneRecord) -> list[str]:
+    """The goals a recorded scene checks, one line each, as text a critic can hold the pictures
+    against: the language goal, which bodies (by asset) go where, and the metric. Read from
+    the record (data), so no task code runs."""
+    assets = {
+        b.id: b.asset or ("filled URDF" if b.urdf else "primitive shape") for b in record.bodies
+    }
+    lines = []
+    for number, goal in enumerate(record.goals, start=1):
+        language = goal.language_goal
+        said = " / ".join(language) if isinstance(language, list) else (language or "(none)")
+        objects = ", ".join(assets.get(i, f"body {i}") for i in goal.objs) or "(none)"
+        targets = "; ".join(
+            "({:.2f}, {:.2f}, {:.2f})".format(*pose.position) for pose in goal.targ_poses
+        )
+        lines.append(
+            f'goal {number}: "{said}"; objects: {objects}; targets (x, y, z in metres): '
+            f"{targets or '(none)'}; metric: {goal.metric}; reward share "
+            f"{goal.step_max_reward:.2f}"
+        )
+    return lines
+
+
+def draw_views(env: Environment, record: SceneRecord, folder: Path) -> list[Path]:
+    """Rebuild ``record`` in ``env``, run the expert, and save the first scene and the scene
+    after the episode, top-down and front, as PNGs in ``folder`` (named by ``VIEW_NAMES``):
+    what a vision critic is shown. The episode's outcome does not matter here (validation
+    judged it); the pictures show where the expert left the objects."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    first: list[Image.Image] = []
+    run_episode(env, record, on_built=lambda built: first.extend(_views_now(built)))
+    images = [*first, *_views_now(env)]
+    paths = []
+    for name, image in zip(VIEW_NAMES, images, strict=True):
+        path = folder / f"{name}.png"
+        image.save(path)
+        paths.append(path)
+    return paths
+
+
 def _in_judge(kind: str, record: SceneRecord, out: Path, title: str) -> Path:
     from simenv.sandbox.judge import draw_record
 
@@ -158,6 +221,19 @@ def animate_record(record: SceneRecord, out: Path, title: str) -> Path:
             f"An animation is written as {' or '.join(ANIMATION_SUFFIXES)}, not {Path(out).name!r}."
         )
     return _in_judge("animation", record, out, title)
+
+
+def views_record(record: SceneRecord, folder: Path) -> list[Path]:
+    """The vision critic's views of a recorded task (``draw_views``), drawn in the judge
+    process from the record, as ``picture_record``: no task code runs here."""
+    from simenv.sandbox.judge import draw_views_record
+
+    folder = Path(folder).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        return draw_views_record(record, folder, ValidationSettings())
+    except RuntimeError as exc:
+        raise RenderError(str(exc)) from exc
 
 
 def render_task(

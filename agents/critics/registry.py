@@ -13,13 +13,17 @@ from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
 
 from agents.critics.builtin import AssetsCritic, NoveltyCritic
-from agents.protocols import Critic, Submission
+from agents.protocols import Critic, CriticUnavailable, Submission
 from agents.schemas import CriticStage, Verdict
 
 ENTRY_POINT_GROUP = "simgen.critics"
-#: Critics the graph itself plays: ``human`` pauses the run for a person's verdict, ``llm`` is
-#: built by the agent factory because it needs a model.
-GRAPH_CRITICS = ("human", "llm")
+#: Critics that need a model (``--critic-model`` or ``--model``): built by the agent factory,
+#: which holds the models. ``llm`` reads the task and its code; ``vision`` looks at pictures of
+#: the scene the task builds (a multimodal model).
+MODEL_CRITICS = ("llm", "vision")
+#: Critics the graph itself plays: ``human`` pauses the run for a person's verdict, and the
+#: model critics are built by the agent factory because they need a model.
+GRAPH_CRITICS = ("human", *MODEL_CRITICS)
 #: The critics of a run that names none: cheap, deterministic and model-free, so an offline run
 #: and an LLM run are judged alike. An LLM critic judges only when ``llm`` is named.
 DEFAULT_CRITICS: tuple[str, ...] = ("novelty", "assets")
@@ -87,5 +91,15 @@ def critic_stages(critic: Critic) -> tuple[CriticStage, ...]:
 
 
 def review_all(critics: Sequence[Critic], submission: Submission) -> list[Verdict]:
-    """The verdicts of the critics that review the submission's stage, in order."""
-    return [c.review(submission) for c in critics if submission.stage in critic_stages(c)]
+    """The verdicts of the critics that review the submission's stage, in order; a critic
+    that is unavailable in this run (``CriticUnavailable``, which the user agreed to) gives
+    none."""
+    verdicts = []
+    for critic in critics:
+        if submission.stage not in critic_stages(critic):
+            continue
+        try:
+            verdicts.append(critic.review(submission))
+        except CriticUnavailable:
+            continue
+    return verdicts

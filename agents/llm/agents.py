@@ -11,6 +11,7 @@ from agents.chat_models import ChatCaller
 from agents.parsing import parse_json_object, parse_python_block
 from agents.prompting import (
     asset_catalogue,
+    coder_prompt,
     format_examples,
     format_proposal,
     format_report,
@@ -70,22 +71,7 @@ class LLMCoder(LLMAgent):
         diagnosis: Diagnosis | None = None,
         report: ValidationReport | None = None,
     ) -> CodeDraft:
-        repair = ""
-        if previous is not None and diagnosis is not None and report is not None:
-            repair = render(
-                "coder_repair",
-                code=previous.code,
-                diagnosis=diagnosis.text,
-                **format_report(report),
-            )
-        prompt = render(
-            "coder",
-            task_api=task_api_text(),
-            assets=asset_catalogue(),
-            examples=format_examples(examples),
-            proposal=format_proposal(proposal),
-            repair=repair,
-        )
+        prompt = coder_prompt(proposal, examples, previous, diagnosis, report)
         code: str = self.ask(prompt, parse_python_block)
         return CodeDraft(code=code, attempt=0 if previous is None else previous.attempt + 1)
 

@@ -8,6 +8,11 @@ models). ``delay_s`` holds every answer back that long, as a real model's latenc
 a benchmark can measure how well a run overlaps its waits. Requests are served in threads, so
 waits overlap exactly as much as the client lets them.
 
+Messages may carry content parts (text and ``image_url``): ``answer`` reads their text, and
+each image counts a fixed ``IMAGE_TOKENS`` in the usage. ``refuse_images=True`` answers a
+request that carries an image with the 400 a text-only model server gives (its message names
+image input), so a test can check what a vision critic does with a model that cannot see.
+
 The server keeps the requests it served, when each arrived (``times``, monotonic seconds),
 when each was open (``spans``: arrival and reply), and the token usage it reported for each
 (``usages``).
@@ -21,6 +26,29 @@ import time
 from collections.abc import Callable, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+
+#: Tokens an image part counts in the reported usage (a low-detail image costs about this).
+IMAGE_TOKENS = 85
+#: The error a text-only server gives for an image part (vLLM and OpenAI word it alike).
+IMAGE_REFUSAL = "Invalid content type: image_url. This model does not support image input."
+
+
+def message_text(content: Any) -> str:
+    """The text of a message's content: a string, or the text parts of a list of parts."""
+    if isinstance(content, list):
+        return "\n".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
+    return str(content or "")
+
+
+def image_parts(request: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ``image_url`` content parts of a chat request, in order."""
+    parts = []
+    for message in request.get("messages", []):
+        content = message.get("content")
+        if isinstance(content, list):
+            parts += [p for p in content if isinstance(p, dict) and p.get("type") == "image_url"]
+    return parts
 
 
 def peak_overlap(spans: Sequence[tuple[float, float]]) -> int:
@@ -39,9 +67,14 @@ class ScriptedServer:
     used as a context manager, which starts and stops it."""
 
     def __init__(
-        self, answer: Callable[..., str], by_model: bool = False, delay_s: float = 0.0
+        self,
+        answer: Callable[..., str],
+        by_model: bool = False,
+        delay_s: float = 0.0,
+        refuse_images: bool = False,
     ) -> None:
         self.answer = answer
+        self.refuse_images = refuse_images
         self.by_model = by_model
         self.delay_s = delay_s
         self.requests: list[dict[str, Any]] = []
@@ -84,6 +117,9 @@ class ScriptedServer:
                 if "tools" in request or "response_format" in request:
                     self._send(400, {"error": {"message": "tools and response_format unsupported"}})
                     return
+                if server.refuse_images and image_parts(request):
+                    self._send(400, {"error": {"message": IMAGE_REFUSAL, "type": "BadRequest"}})
+                    return
                 if server.delay_s > 0:
                     time.sleep(server.delay_s)
                 self._send(200, server.completion(request))
@@ -94,13 +130,14 @@ class ScriptedServer:
     def completion(self, request: dict[str, Any]) -> dict[str, Any]:
         """The chat-completion body answering ``request``, with token usage (4 characters a
         token) recorded in ``usages``."""
-        prompt = "\n".join(str(m.get("content", "")) for m in request["messages"])
+        prompt = "\n".join(message_text(m.get("content")) for m in request["messages"])
         model = str(request.get("model", "scripted"))
         text = self.answer(model, prompt) if self.by_model else self.answer(prompt)
+        prompt_tokens = len(prompt) // 4 + IMAGE_TOKENS * len(image_parts(request))
         usage = {
-            "prompt_tokens": len(prompt) // 4,
+            "prompt_tokens": prompt_tokens,
             "completion_tokens": len(text) // 4,
-            "total_tokens": len(prompt) // 4 + len(text) // 4,
+            "total_tokens": prompt_tokens + len(text) // 4,
         }
         self.usages.append(usage)
         return {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -17,6 +18,8 @@ from graph.context import Context
 from graph.nodes.common import agent_phase, emit, ended, going_on, nearest_task
 from graph.resources import resources_for
 from graph.state import CandidateState
+from simenv.record_checks import RecordRejected, decode_record
+from simenv.render import describe_goals
 
 
 def critique(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -31,6 +34,8 @@ def critique(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]
         report=state.get("report"),
         nearest=nearest_task(resources.memory, proposal),
         stage="task",
+        goals=scene_goals(state) if state.get("views") else [],
+        pictures=state.get("views", []),
     )
     with metering() as meter:
         verdicts = review_all(resources.agents.critics, submission)
@@ -42,6 +47,20 @@ def critique(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]
         accepted=outcome["ending"] is None,
     )
     return {"verdicts": verdicts, **outcome, "usage": {"critic": meter.total}}
+
+
+def scene_goals(state: CandidateState) -> list[str]:
+    """The goals of the last draft's scene record, as text for a critic that looks at the
+    scene (the record is data, decoded and checked: no task code runs)."""
+    drafts = state.get("drafts", [])
+    scene = drafts[-1].scene if drafts else None
+    if not scene:
+        return []
+    try:
+        record = decode_record(Path(scene).read_text(encoding="utf-8"))
+    except (RecordRejected, OSError):
+        return []
+    return describe_goals(record)
 
 
 def judgement(verdicts: Sequence[Verdict], rule: AcceptRule) -> dict[str, Any]:

@@ -19,6 +19,7 @@ def execute(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
     files = DraftFiles(
         picture=path.parent / "scene.png" if runtime.context.pictures else None,
         scene=path.parent / "scene.json",
+        views=path.parent / "views" if "vision" in runtime.context.critics else None,
     )
     candidate = state["candidate_id"]
     phase(candidate, "queued")
@@ -56,6 +57,7 @@ def execute(state: CandidateState, runtime: Runtime[Context]) -> dict[str, Any]:
         "report": report,
         "drafts": [*state.get("drafts", []), record],
         "picture": validated.picture,
+        "views": list(validated.views),
         **outcome,
     }
 

@@ -276,6 +276,21 @@ def draw_record(
     raise JudgeError(_failure(reply, what).message)
 
 
+def draw_views_record(
+    record: SceneRecord, folder: Path, settings: ValidationSettings
+) -> list[Path]:
+    """Draw the vision critic's views of ``record`` (first scene and after the expert's
+    episode, top-down and front) as PNGs in ``folder``, in the judge process; a
+    ``JudgeError`` says why they could not be drawn."""
+    what = f"Drawing the views of seed {record.seed}"
+    request = {"op": "views", "record": _payload(record), "out": str(folder)}
+    reply = JUDGE.ask(request, settings, what)
+    paths = reply.get("paths")
+    if isinstance(paths, list) and all(isinstance(p, str) for p in paths):
+        return [Path(p) for p in paths]
+    raise JudgeError(_failure(reply, what).message)
+
+
 def _failure(reply: dict[str, Any], what: str) -> StageFailure:
     failure = reply.get("failure")
     if not isinstance(failure, dict):

@@ -12,6 +12,8 @@ line each:
 - ``{"op": "episode", "record": ...}`` -> ``{"episode": EpisodeResult}``
 - ``{"op": "picture", "record": ..., "out": path, "title": ...}`` -> ``{"path": path}``
 - ``{"op": "animation", "record": ..., "out": path, "title": ...}`` -> ``{"path": path}``
+- ``{"op": "views", "record": ..., "out": folder}`` -> ``{"paths": [path, ...]}`` (the vision
+  critic's PNGs: first scene and after the expert, top-down and front)
 
 or ``{"failure": {"stage": ..., "message": ...}}`` when the request failed. No task code ever
 runs here: only ``simenv`` code on records the trusted side decoded and checked.
@@ -67,17 +69,20 @@ class Server:
 
     def handle(self, request: dict[str, Any]) -> dict[str, Any]:
         from simenv.record_checks import decode_record
-        from simenv.render import draw_animation, draw_picture
+        from simenv.render import draw_animation, draw_picture, draw_views
         from simenv.validation import run_episode
         from simenv.validation_report import StageFailure
 
         op = request.get("op")
-        if op not in ("episode", "picture", "animation"):
+        if op not in ("episode", "picture", "animation", "views"):
             raise ValueError(f"unknown request {op!r}")
         record = decode_record(request["record"])
         try:
             if op == "episode":
                 return {"episode": run_episode(self.env, record).model_dump(mode="json")}
+            if op == "views":
+                paths = draw_views(self.env, record, Path(request["out"]))
+                return {"paths": [str(p) for p in paths]}
             out, title = Path(request["out"]), str(request["title"])
             draw = draw_picture if op == "picture" else draw_animation
             return {"path": str(draw(self.env, record, out, title))}
