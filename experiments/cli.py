@@ -50,6 +50,7 @@ TABLE_COLUMNS = (
     ("runtime", "runtime_pass_rate", "{:.0%}"),
     ("completion", "completion_rate", "{:.0%}"),
     ("accepted", "acceptance_rate", "{:.0%}"),
+    ("vision rej.", "vision_rejected_after_validation_rate", "{:.0%}"),
     ("repairs/task", "repairs_per_accepted", "{:.2f}"),
     ("calls/task", "calls_per_accepted", "{:.1f}"),
     ("tokens/task", "tokens_per_accepted", "{:.0f}"),
@@ -111,7 +112,7 @@ def llm_command(
         typer.Option(
             "--critic",
             help=f"A critic judging every row (repeat; default {', '.join(DEFAULT_CRITICS)}). "
-            "'llm' needs a model in every row.",
+            "'llm' and 'vision' need a model in every row ('vision' a multimodal one).",
         ),
     ] = None,
     out: Annotated[

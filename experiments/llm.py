@@ -19,6 +19,7 @@ from typing import Any, get_args
 from agents.critics.registry import (
     DEFAULT_CRITICS,
     GRAPH_CRITICS,
+    MODEL_CRITICS,
     UnknownCriticError,
     make_critic,
 )
@@ -104,12 +105,13 @@ class LLMBenchConfig:
                 "--critic human pauses each run for a person, and a benchmark has nobody to "
                 "ask: drop --critic human."
             )
-        if "llm" in self.critics and OFFLINE_MODEL in self.models:
-            raise ValueError(
-                f"--critic llm needs a model in every row, and '{OFFLINE_MODEL}' has none, so "
-                "its rows would be judged by fewer critics than the others: drop --critic llm, "
-                f"or drop {OFFLINE_MODEL} from --models."
-            )
+        for name in (c for c in self.critics if c in MODEL_CRITICS):
+            if OFFLINE_MODEL in self.models:
+                raise ValueError(
+                    f"--critic {name} needs a model in every row, and '{OFFLINE_MODEL}' has "
+                    "none, so its rows would be judged by fewer critics than the others: drop "
+                    f"--critic {name}, or drop {OFFLINE_MODEL} from --models."
+                )
 
     def settings(self) -> list[Setting]:
         """Each model with the configured repair rounds, then (if asked) with none."""

@@ -80,6 +80,16 @@ def embedding_diversity(texts: Sequence[str], embed: Embedder) -> float | None:
     return round(float(np.mean(1.0 - similarity[upper])), 4)
 
 
+def vision_rejected_after_validation_rate(
+    candidates: Sequence[CandidateResult],
+) -> float | None:
+    """How often the vision critic disagreed with the validator: of the candidates that passed
+    validation and were looked at (``--critic vision``), the share it rejected. None when it
+    looked at none (not asked for, or nothing passed)."""
+    looked = [v for c in candidates for v in c.verdicts if v.critic == "vision"]
+    return _rate(sum(not v.accept for v in looked), len(looked))
+
+
 def score(
     candidates: Sequence[CandidateResult], totals: RunTotals, embed: Embedder
 ) -> dict[str, float | int | None]:
@@ -95,6 +105,9 @@ def score(
         "accepted": n,
         **code_rates(candidates),
         "acceptance_rate": _rate(n, len(candidates)),
+        "vision_rejected_after_validation_rate": vision_rejected_after_validation_rate(
+            candidates
+        ),
         "repairs_per_accepted": _per(sum(c.repairs for c in accepted), n),
         "llm_calls": totals.calls,
         "tokens": totals.tokens,

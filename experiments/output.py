@@ -26,6 +26,7 @@ CSV_COLUMNS = (
     "runtime_pass_rate",
     "completion_rate",
     "acceptance_rate",
+    "vision_rejected_after_validation_rate",
     "repairs_per_accepted",
     "llm_calls",
     "tokens",

@@ -80,8 +80,12 @@ class ExportResult:
 def proposal_of(record: TaskRecord) -> TaskProposal:
     """The proposal a stored task answers: the GenSim fields a proposer writes (name,
     description, assets), read from the record, as ``write_code`` hands the coder."""
-    return TaskProposal(
-        name=record.name, description=record.description, assets=list(record.assets)
+    return TaskProposal.model_validate(
+        {
+            "task-name": record.name,
+            "task-description": record.description,
+            "assets-used": list(record.assets),
+        }
     )
 
 

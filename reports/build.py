@@ -141,6 +141,7 @@ def build_report(config: ReportConfig, on_progress: ReportProgress = _quiet) -> 
             scene=t.scene if t.result.accepted else None,
             picture=t.picture,
             animate=config.animations,
+            critic_pictures=tuple(t.critic_pictures),
         )
         for t in shown
     ]

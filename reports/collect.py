@@ -48,6 +48,8 @@ class TaskView:
     lang_goals: list[str]
     #: The picture the run drew of the accepted task (None: pictures were off).
     picture: Path | None
+    #: The pictures a critic looked at (the vision critic's views), found again on disk.
+    critic_pictures: list[Path] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -175,7 +177,20 @@ def task_view(thread: str, result: CandidateResult, workspace: Path) -> TaskView
         scene=scene,
         lang_goals=lang_goals(scene),
         picture=locate(result.picture, workspace) if result.picture else None,
+        critic_pictures=critic_pictures(result, workspace),
     )
+
+
+def critic_pictures(result: CandidateResult, workspace: Path) -> list[Path]:
+    """The pictures the critics looked at (in verdict order, without repeats) that are still
+    on disk: what the report shows beside the vision critic's verdict."""
+    found: list[Path] = []
+    for verdict in result.verdicts:
+        for recorded in verdict.pictures:
+            path = locate(recorded, workspace)
+            if path is not None and path not in found:
+                found.append(path)
+    return found
 
 
 def collect(source: Path) -> ReportData:

@@ -38,6 +38,8 @@ class MediaRequest:
     scene: Path | None
     picture: Path | None
     animate: bool = True
+    #: Pictures a critic looked at, copied into the report as they are.
+    critic_pictures: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class Media:
 
     picture: str | None = None
     animation: str | None = None
+    #: The pictures the critics looked at: (file, what it shows).
+    critic_pictures: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,13 @@ def _plan(request: MediaRequest, folder: Path) -> tuple[Media, list[_Job]]:
         animation = f"{key}{ANIMATION_SUFFIX}"
         if not (folder / animation).exists():
             jobs.append(_Job("animation", scene, folder / animation, request.name))
-    return Media(picture=picture, animation=animation), jobs
+    seen = []
+    for source in request.critic_pictures:
+        copy = f"{_digest(source)}.png"
+        if not (folder / copy).exists():
+            shutil.copyfile(source, folder / copy)
+        seen.append((copy, source.stem.replace("-", " ")))
+    return Media(picture=picture, animation=animation, critic_pictures=tuple(seen)), jobs
 
 
 def _in_report(media: Media, folder: Path) -> Media:
@@ -102,7 +112,14 @@ def _in_report(media: Media, folder: Path) -> Media:
     def relative(name: str | None) -> str | None:
         return f"{MEDIA_DIR}/{name}" if name and (folder / name).exists() else None
 
-    return Media(picture=relative(media.picture), animation=relative(media.animation))
+    seen = tuple(
+        (path, label)
+        for name, label in media.critic_pictures
+        if (path := relative(name)) is not None
+    )
+    return Media(
+        picture=relative(media.picture), animation=relative(media.animation), critic_pictures=seen
+    )
 
 
 def build_media(

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from experiments.output import CHARTS
 from simgen.cli import app
 from tests.graph.openai_server import ScriptedServer
-from tests.graph.scripted import repairing_model
+from tests.graph.scripted import REJECT, repairing_model
 
 pytestmark = pytest.mark.integration
 
@@ -118,3 +118,32 @@ def test_bad_options_are_clear_errors(tmp_path: Path) -> None:
         "--models", "offline,openai:gpt-4o", "--critic", "llm"
     )
     assert "No critic named 'novelt'" in usage_error("--models", "offline", "--critic", "novelt")
+
+
+def looks_and_rejects(model: str, prompt: str) -> str:
+    """``steady``, whose vision critic rejects every scene it is shown."""
+    if "You look at robot manipulation tasks" in prompt:
+        return REJECT
+    return repairing_model(prompt, right_first_time=True)
+
+
+def test_vision_rows_report_how_often_the_look_overruled_validation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-local-test")
+    out = tmp_path / "bench"
+    with ScriptedServer(looks_and_rejects, by_model=True) as server:
+        result = CliRunner().invoke(
+            app,
+            [
+                "bench", "llm", "--models", "openai:steady", "-n", "1", "--base-url",
+                server.base_url, "--max-repairs", "0", "--episodes", "2", "--max-candidates",
+                "1", "--critic", "vision", "--out", str(out), "--json",
+            ],
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads((out / "bench.json").read_text())["results"]
+    assert row["critics"] == ["vision"] and row["completion_rate"] == 1.0
+    assert row["vision_rejected_after_validation_rate"] == 1.0 and row["accepted"] == 0
+    with (out / "bench.csv").open() as handle:
+        assert next(csv.DictReader(handle))["vision_rejected_after_validation_rate"] == "1.0"

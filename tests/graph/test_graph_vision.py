@@ -63,7 +63,8 @@ def test_the_vision_critic_sees_the_scene_and_rejects(
     assert not summary["accepted"]
     (rejected,) = summary["rejected"]
     assert "vision: Too easy." in rejected["reason"]
-    (verdict,) = [v for v in rejected["verdicts"] if v["critic"] == "vision"]
+    (candidate,) = summary["candidates"]
+    (verdict,) = [v for v in candidate["verdicts"] if v["critic"] == "vision"]
     assert [Path(p).name for p in verdict["pictures"]] == [f"{n}.png" for n in VIEW_NAMES]
     assert all(Path(p).is_file() for p in verdict["pictures"])
     assert summary["usage_by_role"]["critic"]["calls"] == 1
@@ -84,5 +85,6 @@ def test_with_vision_optional_the_run_goes_on_without_it(
     monkeypatch.setenv("OPENAI_API_KEY", "sk-local-test")
     with ScriptedServer(answer, refuse_images=True) as server:
         summary = run(1, context=context(workspace, server, vision_optional=True))
-    (accepted,) = summary["accepted"]
-    assert [v["critic"] for v in accepted["verdicts"]] == ["assets"]
+    assert len(summary["accepted"]) == 1
+    (candidate,) = summary["candidates"]
+    assert [v["critic"] for v in candidate["verdicts"]] == ["assets"]
