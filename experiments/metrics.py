@@ -105,9 +105,7 @@ def score(
         "accepted": n,
         **code_rates(candidates),
         "acceptance_rate": _rate(n, len(candidates)),
-        "vision_rejected_after_validation_rate": vision_rejected_after_validation_rate(
-            candidates
-        ),
+        "vision_rejected_after_validation_rate": vision_rejected_after_validation_rate(candidates),
         "repairs_per_accepted": _per(sum(c.repairs for c in accepted), n),
         "llm_calls": totals.calls,
         "tokens": totals.tokens,

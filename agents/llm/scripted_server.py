@@ -27,7 +27,6 @@ from collections.abc import Callable, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-
 #: Tokens an image part counts in the reported usage (a low-detail image costs about this).
 IMAGE_TOKENS = 85
 #: The error a text-only server gives for an image part (vLLM and OpenAI word it alike).

@@ -32,9 +32,14 @@ def test_the_llm_critic_judges_only_when_named() -> None:
     assert settings.models() == ["openai:gpt-4o"]
 
 
-def test_a_critic_model_without_the_llm_critic_is_refused() -> None:
-    with pytest.raises(ValueError, match="add --critic llm, or drop --critic-model"):
+def test_a_critic_model_without_a_model_critic_is_refused() -> None:
+    with pytest.raises(ValueError, match="add --critic llm or --critic vision, or drop --critic"):
         AgentSettings(critic_model="openai:gpt-4o", critics=("novelty",))
+
+
+def test_the_vision_critic_without_a_model_is_refused() -> None:
+    with pytest.raises(ValueError, match="The 'vision' critic needs a model: pass --critic-mod"):
+        AgentSettings(critics=("novelty", "vision"))
 
 
 def test_the_llm_critic_without_a_model_is_refused() -> None:

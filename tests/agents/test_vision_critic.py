@@ -94,9 +94,9 @@ def test_an_accept_accepts(tmp_path: Path) -> None:
 
 
 def test_a_model_that_refuses_images_is_a_clear_error(tmp_path: Path) -> None:
-    with ScriptedServer(lambda prompt: ACCEPT, refuse_images=True) as server:
-        with pytest.raises(VisionUnsupported, match=r"--critic vision.*scripted-vlm") as error:
-            critic_for(server).review(submission(tmp_path))
+    refused = pytest.raises(VisionUnsupported, match=r"--critic vision.*scripted-vlm")
+    with ScriptedServer(lambda prompt: ACCEPT, refuse_images=True) as server, refused as error:
+        critic_for(server).review(submission(tmp_path))
     assert "--vision-optional" in str(error.value)
 
 

@@ -33,6 +33,7 @@ SETTINGS: dict[str, Any] = {
     "base_url": "http://127.0.0.1:9/v1",
     "requests_per_second": 2.5,
     "critics": ["novelty", "llm"],
+    "vision_optional": True,
     "accept": "majority",
     "max_repairs": 1,
     "max_proposals": 5,

@@ -74,9 +74,9 @@ def test_a_model_that_refuses_images_stops_the_run(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-local-test")
-    with ScriptedServer(answer, refuse_images=True) as server:
-        with pytest.raises(VisionUnsupported, match=r"--critic vision.*openai:scripted"):
-            run(1, context=context(workspace, server))
+    refused = pytest.raises(VisionUnsupported, match=r"--critic vision.*openai:scripted")
+    with ScriptedServer(answer, refuse_images=True) as server, refused:
+        run(1, context=context(workspace, server))
 
 
 def test_with_vision_optional_the_run_goes_on_without_it(

@@ -50,7 +50,9 @@ def test_the_candidate_page_shows_what_the_vision_critic_saw(
     (task_page,) = (page.parent / "tasks").glob("*.html")
     html = task_page.read_text()
     assert "What the vision critic saw" in html and "<b>vision</b>: accept" in html
-    shown = re.findall(r'<img src="\.\./(media/[0-9a-f]+\.png)" alt="(first|after) (?:top|front) of ', html)
+    shown = re.findall(
+        r'<img src="\.\./(media/[0-9a-f]+\.png)" alt="(first|after) (?:top|front) of ', html
+    )
     assert len(shown) == 4
     assert all((page.parent / path).is_file() for path, _ in shown)
     for label in ("first top", "first front", "after top", "after front"):
