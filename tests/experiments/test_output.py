@@ -28,7 +28,8 @@ def row(model: str, cost: float | None, accepted: int = 2) -> dict[str, Any]:
         "repairs_per_accepted": 0.5, "llm_calls": 8, "tokens": 4000, "cost_usd": cost,
         "seconds": 20.0, "calls_per_accepted": 4.0, "tokens_per_accepted": 2000.0,
         "cost_per_accepted_usd": per, "seconds_per_accepted": 10.0, "asset_diversity": 0.5,
-        "embedding_diversity": 0.3, "workspace": "ws", "threads": ["t"],
+        "embedding_diversity": 0.3, "vision_rejected_after_validation_rate": None,
+        "workspace": "ws", "threads": ["t"],
     }  # fmt: skip
 
 

@@ -40,7 +40,13 @@ def test_pause_then_approve_from_the_same_thread(workspace: Path) -> None:
     (task,) = done["accepted"]
     assert task["name"] == question["name"] and Path(task["path"]).is_file()
     verdicts = done["candidates"][0]["verdicts"]
-    assert {"critic": "human", "accept": True, "reasons": "looks right", "score": None} in verdicts
+    assert {
+        "critic": "human",
+        "accept": True,
+        "reasons": "looks right",
+        "score": None,
+        "pictures": [],
+    } in verdicts
 
 
 def test_reject_keeps_it_out(workspace: Path) -> None:
