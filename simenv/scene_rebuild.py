@@ -21,7 +21,7 @@ from simenv import primitives
 from simenv.errors import TaskCodeError
 from simenv.grippers import Gripper, Spatula, Suction
 from simenv.scene_record import Body, EndEffector, SceneRecord, Shape, asset_path, checked_urdf
-from simenv.scratch import sweep_stale_folders
+from simenv.scratch import sweep_stale_folders_once
 from simenv.task import Task
 
 #: The gripper class of each end effector a record may name.
@@ -101,8 +101,9 @@ RECORD_PREFIX = "simgen-record-"
 
 
 def record_folder() -> tempfile.TemporaryDirectory[str]:
-    """A folder for one task's rebuilt URDFs, named for this process; stale ones are swept."""
-    sweep_stale_folders(Path(tempfile.gettempdir()), RECORD_PREFIX)
+    """A folder for one task's rebuilt URDFs, named for this process; stale ones (of dead
+    processes) are swept on the first call."""
+    sweep_stale_folders_once(Path(tempfile.gettempdir()), RECORD_PREFIX)
     return tempfile.TemporaryDirectory(prefix=f"{RECORD_PREFIX}{os.getpid()}-")
 
 

@@ -53,6 +53,19 @@ def sweep_stale_folders(parent: Path, prefix: str) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
+#: (process id, folder, prefix) already swept: sweeping lists the whole temp folder, so a
+#: process does it once per prefix, not once per scene.
+_SWEPT: set[tuple[int, str, str]] = set()
+
+
+def sweep_stale_folders_once(parent: Path, prefix: str) -> None:
+    """``sweep_stale_folders``, the first time this process asks for ``parent`` and ``prefix``."""
+    key = (os.getpid(), str(parent), prefix)
+    if key not in _SWEPT:
+        _SWEPT.add(key)
+        sweep_stale_folders(parent, prefix)
+
+
 def scratch_dir() -> Path:
     """This process's scratch folder, created (under ``tempfile.gettempdir()``) on first call;
     folders of dead processes are swept then."""

@@ -27,7 +27,6 @@ import json
 import os
 import selectors
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -36,6 +35,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from simenv.sandbox.exit_status import describe_signal, signal_of
 from simenv.sandbox.judge_child import FOLDER_PREFIX
 from simenv.scene_record import SceneRecord
 from simenv.scratch import sweep_stale_folders
@@ -54,14 +54,6 @@ from simenv.validation_report import (
 MAX_REPLY_BYTES = 1 << 20
 #: Seconds to wait for a judge process to exit once its input is closed.
 EXIT_WAIT_S = 5.0
-SIGNAL_HINTS = {
-    signal.SIGSEGV: "a segmentation fault: invalid memory access in PyBullet",
-    signal.SIGBUS: "a bus error: invalid memory access in PyBullet",
-    signal.SIGFPE: "a floating-point exception in PyBullet",
-    signal.SIGABRT: "an abort in PyBullet (often memory exhausted)",
-    signal.SIGILL: "an illegal instruction in PyBullet",
-    signal.SIGKILL: "killed (out of memory?)",
-}
 #: Environment of the judge process: one BLAS thread (it judges one scene at a time, beside
 #: other workers) also keeps its address space well under the cap.
 THREAD_LIMITS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -185,10 +177,9 @@ def timed_out(what: str, timeout: float) -> str:
 def crashed(what: str, code: int | None, memory_bytes: int) -> str:
     from simenv.settings import format_bytes
 
-    if code is not None and code < 0:
-        sig = signal.Signals(-code)
-        hint = SIGNAL_HINTS.get(sig, "a signal")
-        cause = f"crashed the judge process with signal {sig.name} ({hint})"
+    sig = signal_of(code)
+    if sig is not None:
+        cause = f"crashed the judge process with signal {describe_signal(sig)}"
     else:
         cause = f"ended the judge process (exit code {code}) without an answer"
     return (

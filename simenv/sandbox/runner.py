@@ -36,6 +36,7 @@ from simenv.sandbox.containment import (
     sandbox_key,
     start,
 )
+from simenv.sandbox.exit_status import describe_signal, signal_of
 from simenv.sandbox.judge import IsolatedJudge
 from simenv.scene_record import SceneRecord
 from simenv.settings import IsolationUnavailable, ValidationSettings
@@ -45,14 +46,6 @@ from simenv.validation_report import Stage, StageCallback, StageFailure, Validat
 
 #: Bytes of the sandbox's log (its stderr) kept for a crash report.
 LOG_TAIL_BYTES = 16_000
-SIGNAL_HINTS = {
-    signal.SIGSEGV: "a segmentation fault: invalid memory access in native code",
-    signal.SIGBUS: "a bus error: invalid memory access in native code",
-    signal.SIGFPE: "a floating-point exception in native code",
-    signal.SIGABRT: "an abort in native code",
-    signal.SIGILL: "an illegal instruction in native code",
-    signal.SIGSYS: "a system call the sandbox forbids",
-}
 
 
 #: The stages the sandboxed half goes through (a message naming another is ignored).
@@ -450,22 +443,11 @@ def describe_stage(stage: Stage, seed: int | None) -> str:
     }.get(stage, f"The {stage.value} stage")
 
 
-def _signal_of(code: int | None) -> int | None:
-    """The signal that ended the task: negative codes (plain child) or 128+n (bwrap's init)."""
-    if code is None:
-        return None
-    if code < 0:
-        return -code
-    if code > 128 and code - 128 < signal.NSIG:
-        return code - 128
-    return None
-
-
 def _explain(result: SandboxResult, settings: ValidationSettings) -> StageFailure:
     """No verdict came back: say why from the limits, the exit status and the last stage."""
     stage = result.stage if result.stage != Stage.PARSE else Stage.IMPORT
     where = describe_stage(stage, result.seed)
-    code, sig = result.exit_code, _signal_of(result.exit_code)
+    code, sig = result.exit_code, signal_of(result.exit_code)
     log = result.log.strip() or None
     if result.timed_out:
         return StageFailure(
@@ -488,10 +470,9 @@ def _explain(result: SandboxResult, settings: ValidationSettings) -> StageFailur
             "stopped (busy loop?). Make every loop terminate and keep reset() cheap.",
         )
     if sig is not None:
-        hint = SIGNAL_HINTS.get(signal.Signals(sig), "a signal")
         return StageFailure(
             stage,
-            f"{where} crashed with signal {signal.Signals(sig).name} ({hint}). Check the "
+            f"{where} crashed with signal {describe_signal(sig)}. Check the "
             "arguments the task passes to PyBullet and the task API (body ids, poses, sizes, "
             "NaN values), and do not use ctypes or native libraries.",
             log,

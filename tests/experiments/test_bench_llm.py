@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from PIL import Image
 from typer.testing import CliRunner
 
@@ -28,21 +29,29 @@ def answer(model: str, prompt: str) -> str:
     return repairing_model(prompt, right_first_time=model == "steady")
 
 
+def run_bench(out: Path, models: str, *options: str) -> tuple[Result, int]:
+    """``simgen bench llm`` on one task per row against the scripted models, served on
+    127.0.0.1; returns the command's result and how many requests the server answered."""
+    with ScriptedServer(answer, by_model=True) as server:
+        result = CliRunner().invoke(
+            app,
+            [
+                "bench", "llm", "--models", models, "-n", "1", "--base-url", server.base_url,
+                "--episodes", "2", "--max-candidates", "1", "--out", str(out), "--json",
+                *options,
+            ],
+        )  # fmt: skip
+        served = len(server.requests)
+    assert result.exit_code == 0, result.output
+    return result, served
+
+
 def test_two_models_with_and_without_repairs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-local-test")
     out = tmp_path / "bench"
-    with ScriptedServer(answer, by_model=True) as server:
-        result = CliRunner().invoke(
-            app,
-            [
-                "bench", "llm", "--models", "openai:steady,openai:sloppy", "-n", "1",
-                "--base-url", server.base_url, "--max-repairs", "1", "--episodes", "2",
-                "--max-candidates", "1", "--out", str(out), "--json",
-            ],
-        )  # fmt: skip
-    assert result.exit_code == 0, result.output
+    result, _ = run_bench(out, "openai:steady,openai:sloppy", "--max-repairs", "1")
     rows = {(r["model"], r["max_repairs"]): r for r in json.loads(result.stdout)["results"]}
     assert set(rows) == {(m, r) for m in ("openai:steady", "openai:sloppy") for r in (1, 0)}
 
@@ -77,17 +86,7 @@ def test_offline_and_llm_rows_are_judged_by_the_same_critics(
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-local-test")
     out = tmp_path / "bench"
-    with ScriptedServer(answer, by_model=True) as server:
-        result = CliRunner().invoke(
-            app,
-            [
-                "bench", "llm", "--models", "offline,openai:steady", "-n", "1",
-                "--base-url", server.base_url, "--no-without-repairs", "--episodes", "2",
-                "--max-candidates", "1", "--out", str(out), "--json",
-            ],
-        )  # fmt: skip
-        served = len(server.requests)
-    assert result.exit_code == 0, result.output
+    _, served = run_bench(out, "offline,openai:steady", "--no-without-repairs")
     offline, llm = json.loads((out / "bench.json").read_text())["results"]
     assert (offline["model"], llm["model"]) == ("offline", "openai:steady")
     assert offline["critics"] == llm["critics"] == ["novelty", "assets"]

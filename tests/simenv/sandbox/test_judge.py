@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from simenv import scratch
 from simenv.sandbox import judge as judge_module
 from simenv.sandbox.judge import JUDGE, IsolatedJudge, JudgeProcess
 from simenv.sandbox.judge_child import FOLDER_PREFIX
@@ -187,11 +188,22 @@ def test_unreadable_lines_from_the_sandbox_fail_the_scene() -> None:
         assert result.failure is not None and result.failure.message
 
 
-def test_stale_record_folders_of_dead_processes_are_swept() -> None:
+def test_stale_record_folders_of_dead_processes_are_swept_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first scene a process rebuilds sweeps dead processes' folders; later ones do not
+    list the temp folder again (it is per scene, so per episode)."""
+    monkeypatch.setattr(scratch, "_SWEPT", set())
     dead = Path(tempfile.gettempdir()) / f"{RECORD_PREFIX}{2**22 + 4321}-left"
     dead.mkdir(exist_ok=True)
     record_folder().cleanup()
     assert not dead.exists()
+    dead.mkdir()
+    try:
+        record_folder().cleanup()
+        assert dead.exists()
+    finally:
+        dead.rmdir()
 
 
 def test_a_judge_process_whose_caller_died_removes_its_own_folder() -> None:
