@@ -13,9 +13,8 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from PIL import Image
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from experiments.output import CHARTS
 from simgen.cli import app
