@@ -33,7 +33,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from simenv.assets import ASSET_ROOT
-from simenv.constants import BOUNDS, DEFAULT_LIFT_HEIGHT, POS_EPS, ROT_EPS
+from simenv.constants import BOUNDS, DEFAULT_LIFT_HEIGHT, POS_EPS, ROT_EPS, SUCCESS_THRESHOLD
 from simenv.environment import POSE_MARGIN
 from simenv.safe_text import one_line, printable
 from simenv.scene_record import (
@@ -237,9 +237,9 @@ def _goal_problems(record: SceneRecord) -> Iterator[str]:
         shares = ", ".join(f"{g.step_max_reward:.4g}" for g in goals[:10])
         yield (
             f"the step_max_reward shares of the {len(goals)} goals sum to {total:.4g}, not 1 "
-            f"({shares}): the episode ends once the shares scored reach 1, so later goals would "
-            "never count (or the task could never be completed). Give each goal its share of "
-            f"the whole task, e.g. 1 / {len(goals)} each"
+            f"({shares}): {_share_consequence([g.step_max_reward for g in goals])}. Give each "
+            f"goal its share of the whole task, so that the shares sum to 1, e.g. "
+            f"1 / {len(goals)} each"
         )
     stuck = _immovable(record)
     for index, goal in enumerate(goals):
@@ -255,6 +255,32 @@ def _goal_problems(record: SceneRecord) -> Iterator[str]:
                 "a goal only objects added with category 'rigid' (the default) or 'deformable', "
                 "and give fixed things (bowls, zones, stands) as targets instead"
             )
+
+
+def _share_consequence(shares: Sequence[float]) -> str:
+    """What shares that do not sum to 1 do to an episode, in words (the reason for the check).
+
+    An episode ends as soon as the reward scored passes ``SUCCESS_THRESHOLD`` (``Task.done``),
+    as CLIPort's does: shares summing to more than 1 end it before the last goals are scored
+    (so a task can "pass" without them, as GenSim's six goals of 1/6 and a final goal worth 1
+    did); shares summing to less can never reach it.
+    """
+    scored = np.cumsum(shares)
+    if scored[-1] <= SUCCESS_THRESHOLD:
+        return (
+            f"even with every goal met the reward reaches only {scored[-1]:.4g}, so no episode "
+            f"could succeed (success needs more than {SUCCESS_THRESHOLD})"
+        )
+    last = int(np.argmax(scored > SUCCESS_THRESHOLD)) + 1
+    if last == len(shares):
+        return "the reward would not say how much of the task is done (each share is off)"
+    unscored = f"goal {last + 1}" if last + 1 == len(shares) else f"goals {last + 1}-{len(shares)}"
+    return (
+        f"an episode ends as soon as the reward scored passes {SUCCESS_THRESHOLD}, which happens "
+        f"after goal {last} of {len(shares)}, so it would end before {unscored} "
+        f"{'is' if last + 1 == len(shares) else 'are'} scored: the task would pass without "
+        f"{'it' if last + 1 == len(shares) else 'them'}"
+    )
 
 
 def _immovable(record: SceneRecord) -> set[int]:

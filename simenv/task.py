@@ -27,7 +27,7 @@ from simenv.constants import (
 )
 from simenv.errors import TaskCodeError
 from simenv.expert import OracleAgent
-from simenv.goals import Goal, as_pose, zone_slots
+from simenv.goals import Goal, as_pose, fit_matches, zone_slots
 from simenv.grippers import Spatula, Suction
 from simenv.templates import (
     default_fill,
@@ -129,12 +129,7 @@ class Task:
         if metric == "pose":
             if matrix.ndim == 0:
                 matrix = np.full((len(obj_ids), len(poses)), float(matrix))
-            if matrix.shape != (len(obj_ids), len(poses)):
-                raise TaskCodeError(
-                    f"add_goal: matches has shape {matrix.shape} but there are {len(obj_ids)} objects "
-                    f"and {len(poses)} target poses; it must be (objects x targets), e.g. "
-                    f"np.ones(({len(obj_ids)}, {len(poses)}))."
-                )
+            matrix = self._fit_matches(matrix, len(obj_ids), len(poses))
         if len(symmetries) != len(obj_ids):
             raise TaskCodeError(
                 f"add_goal: {len(symmetries)} symmetries for {len(obj_ids)} objects; give one per object."
@@ -161,6 +156,33 @@ class Task:
         self.goals.append(goal)
         if language_goal is not None:
             self.lang_goals.append(language_goal)
+
+    @staticmethod
+    def _fit_matches(matrix: np.ndarray, n_objs: int, n_targs: int) -> np.ndarray:
+        """A pose goal's ``matches`` as (objects x targets), as CLIPort indexes it (``fit_matches``).
+
+        A shape that CLIPort reads without failing is fitted, with a dialect warning saying how;
+        one it would fail on (an object without a row, a target that does not exist) is an error.
+        """
+        example = f"np.ones(({n_objs}, {n_targs}))"
+        if matrix.ndim != 2:
+            raise TaskCodeError(
+                f"add_goal: matches has shape {matrix.shape}; it must be a 2-D array of shape "
+                f"(objects x targets), here ({n_objs}, {n_targs}), e.g. {example}."
+            )
+        try:
+            fitted, note = fit_matches(matrix, n_objs, n_targs)
+        except ValueError as exc:
+            raise TaskCodeError(
+                f"add_goal: {exc}. Pass matches of shape (objects x targets), e.g. {example}."
+            ) from exc
+        if note is not None:
+            dialect.warn(
+                f"add_goal: matches has shape {matrix.shape} for {n_objs} object(s) and {n_targs} "
+                f"target pose(s); read it as CLIPort does (row i = object i, column j = target "
+                f"j): {note}. Pass matches of shape (objects x targets), e.g. {example}."
+            )
+        return fitted
 
     def get_box_object_points(self, obj_id: int, step: float = 0.02) -> np.ndarray:
         """A grid of points (3 x N, object frame) filling the object's box."""
@@ -247,24 +269,42 @@ class Task:
     # -- helpers for task code --------------------------------------------------------------
 
     def occupancy(self, env: Any) -> np.ndarray:
-        """Heightmap-sized mask (rows along y, columns along x) of what objects cover."""
+        """Heightmap-sized mask (rows along y, columns along x) of the pixels objects cover.
+
+        CLIPort's free space is the heightmap pixels no object is seen in from above, so an
+        object covers the pixels under its footprint as it is turned, not its axis-aligned
+        box: a thin line at 45 degrees covers a thin diagonal, not a 0.2 m square. Each
+        footprint is a rectangle of the object's size at its yaw, grown by half a pixel (a
+        pixel counts when the object covers part of it).
+        """
         rows = int(round((self.bounds[1, 1] - self.bounds[1, 0]) / self.pix_size))
         cols = int(round((self.bounds[0, 1] - self.bounds[0, 0]) / self.pix_size))
         occupied = np.zeros((rows, cols), dtype=bool)
         for obj_id in env.all_object_ids():
             pos, rot = p.getBasePositionAndOrientation(obj_id)
-            sx, sy, _ = env.object_sizes.get(obj_id, (0.0, 0.0, 0.0))
-            corners = np.array([[sx, sy], [sx, -sy], [-sx, sy], [-sx, -sy]]) / 2
-            yaw = utils.get_yaw(rot)
-            c, s = np.cos(yaw), np.sin(yaw)
-            world = corners @ np.array([[c, s], [-s, c]]) + np.asarray(pos[:2])
-            (x0, y0), (x1, y1) = world.min(axis=0), world.max(axis=0)
-            c0 = int(np.floor((x0 - self.bounds[0, 0]) / self.pix_size))
-            c1 = int(np.ceil((x1 - self.bounds[0, 0]) / self.pix_size))
-            r0 = int(np.floor((y0 - self.bounds[1, 0]) / self.pix_size))
-            r1 = int(np.ceil((y1 - self.bounds[1, 0]) / self.pix_size))
-            occupied[max(r0, 0) : max(r1, 0), max(c0, 0) : max(c1, 0)] = True
+            size = env.object_sizes.get(obj_id, (0.0, 0.0, 0.0))
+            self._cover_footprint(occupied, pos[:2], utils.get_yaw(rot), size[:2])
         return occupied
+
+    def _cover_footprint(
+        self, occupied: np.ndarray, center: Sequence[float], yaw: float, size: Sequence[float]
+    ) -> None:
+        """Mark the pixels a ``size`` rectangle at ``center``, turned by ``yaw``, covers."""
+        half = np.asarray(size, dtype=np.float64) / 2 + self.pix_size / 2
+        c, s = np.cos(yaw), np.sin(yaw)
+        reach = np.abs(np.array([[c, -s], [s, c]])) @ half  # half extent of its bounding box
+        lo = np.floor((np.asarray(center) - reach - self.bounds[:2, 0]) / self.pix_size)
+        hi = np.ceil((np.asarray(center) + reach - self.bounds[:2, 0]) / self.pix_size)
+        c0, r0 = (max(int(v), 0) for v in lo)
+        c1, r1 = min(int(hi[0]), occupied.shape[1]), min(int(hi[1]), occupied.shape[0])
+        if c0 >= c1 or r0 >= r1:
+            return
+        # Pixel centres of the window, in the object's frame.
+        xs = self.bounds[0, 0] + (np.arange(c0, c1) + 0.5) * self.pix_size - center[0]
+        ys = self.bounds[1, 0] + (np.arange(r0, r1) + 0.5) * self.pix_size - center[1]
+        dx, dy = np.meshgrid(xs, ys)
+        inside = (np.abs(c * dx + s * dy) <= half[0]) & (np.abs(-s * dx + c * dy) <= half[1])
+        occupied[r0:r1, c0:c1] |= inside
 
     def get_random_pose(self, env: Any, obj_size: Sequence[float]) -> tuple[Any, Any]:
         """A random collision-free table pose for an object of size (sx, sy, sz).
