@@ -239,13 +239,13 @@ def _insert(spec: TaskSpec) -> str:
 
 def _palletize(spec: TaskSpec) -> str:
     layers = max(1, spec.n_objects // 4)
-    return f"""        pallet_pose = self.get_random_pose(env, (0.2, 0.2, 0.015))
+    return f"""        pallet_pose = self.get_random_pose(env, (0.3, 0.25, 0.0375))
         env.add_object("pallet/pallet.urdf", pallet_pose, "fixed")
 {_object_setup(spec)}
         zone = [(pallet_pose, (0.17, 0.17, 0))]
         offset = (object_size[0] + 0.006) / 2
         for layer in range({layers}):
-            z = 0.0075 + object_size[2] * (layer + 0.5)
+            z = 0.01875 + object_size[2] * (layer + 0.5)
             slots = [
                 (utils.apply(pallet_pose, (sx * offset, sy * offset, z)), pallet_pose[1])
                 for sx in (-1, 1)

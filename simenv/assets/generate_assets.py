@@ -499,21 +499,29 @@ def bodies() -> list[Body]:
     )
 
     # --- pallet ---------------------------------------------------------------------------
+    # CLIPort's pallet is its pallet.obj at scale 0.25: 0.30 x 0.25 x 0.0375, origin at the
+    # centre. Task code written for it puts slots 0.1 m from the centre, so a smaller pallet
+    # drops those objects over its edge. A fixed mesh collides as its convex hull, a solid box,
+    # so that is the collision shape here; the visuals show a deck on three runners.
+    pallet_x, pallet_y, pallet_z = 0.30, 0.25, 0.0375
     deck = 0.006
-    runner = 0.015 - deck
+    runner = pallet_z - deck
     out.append(
         Body(
             path="pallet/pallet.urdf",
             name="pallet",
-            description="Pallet 0.15 x 0.15 x 0.015: a 6 mm deck on three 9 mm runners along x.\n"
-            "Origin at the centre of its bounding box (top of the deck at z = +0.0075). 1 kg.",
+            description=f"Pallet {pallet_x} x {pallet_y} x {pallet_z} (CLIPort's size): a {deck * 1000:.0f} mm "
+            "deck on three runners along x;\n"
+            "it collides as a solid box, as CLIPort's pallet mesh does (its convex hull).\n"
+            f"Origin at the centre of its bounding box (top of the deck at z = +{pallet_z / 2}). 1 kg.",
             mass=1.0,
-            inertia=box_inertia(1.0, 0.15, 0.15, 0.015),
-            parts=[
-                Part(box(0.15, 0.15, deck), (0.0, 0.0, 0.0075 - deck / 2.0)),
-                Part(box(0.15, 0.025, runner), (0.0, -0.0625, -0.0075 + runner / 2.0)),
-                Part(box(0.15, 0.025, runner), (0.0, 0.0, -0.0075 + runner / 2.0)),
-                Part(box(0.15, 0.025, runner), (0.0, 0.0625, -0.0075 + runner / 2.0)),
+            inertia=box_inertia(1.0, pallet_x, pallet_y, pallet_z),
+            parts=[Part(box(pallet_x, pallet_y, pallet_z))],
+            visual_parts=[
+                Part(box(pallet_x, pallet_y, deck), (0.0, 0.0, (pallet_z - deck) / 2.0)),
+                Part(box(pallet_x, 0.03, runner), (0.0, -0.11, -deck / 2.0)),
+                Part(box(pallet_x, 0.03, runner), (0.0, 0.0, -deck / 2.0)),
+                Part(box(pallet_x, 0.03, runner), (0.0, 0.11, -deck / 2.0)),
             ],
             rgba=(0.72, 0.55, 0.35, 1.0),
         )

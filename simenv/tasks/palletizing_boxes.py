@@ -8,8 +8,10 @@ from simenv import utils
 from simenv.environment import Environment
 from simenv.task import Task
 
-PALLET_SIZE = (0.15, 0.15, 0.015)
-#: The zone the boxes must end up in: the pallet's footprint and 1 cm around it.
+#: ``pallet/pallet.urdf``: CLIPort's pallet size.
+PALLET_SIZE = (0.30, 0.25, 0.0375)
+#: The zone the boxes must end up in: the middle of the pallet, where the 2 x 2 layers stand
+#: (at most 0.142 m across) with about a centimetre to spare on each side.
 ZONE_SIZE = (0.17, 0.17, 0.0)
 #: Gap between neighbouring boxes of a layer.
 GAP = 0.006
@@ -27,7 +29,7 @@ class PalletizingBoxes(Task):
 
     def reset(self, env: Environment) -> None:
         super().reset(env)
-        pallet_pose = self.get_random_pose(env, (0.2, 0.2, PALLET_SIZE[2]))
+        pallet_pose = self.get_random_pose(env, PALLET_SIZE)
         env.add_object("pallet/pallet.urdf", pallet_pose, "fixed")
 
         n_layers = np.random.randint(2, 4)

@@ -260,7 +260,7 @@ def test_kitting_shapes_json() -> None:
         ("stacking/stand.urdf", (0.05, 0.15, 0.005)),
         # 16-gon rim: corners stick out ~1 mm past the 0.06 radius, plus compound margins.
         ("bowl/bowl.urdf", (0.123, 0.123, 0.037)),
-        ("pallet/pallet.urdf", (0.15, 0.15, 0.015)),
+        ("pallet/pallet.urdf", (0.30, 0.25, 0.0375)),
         ("kitting/kit.urdf", (0.28, 0.20, 0.005)),
         ("insertion/ell.urdf", (0.08, 0.08, 0.04)),
         ("hanoi/stand.urdf", (0.12, 0.36, 0.08)),
@@ -377,8 +377,8 @@ def test_ell_rotated_does_not_fit(sim: int) -> None:
 
 
 def test_block_stays_on_pallet_and_in_container(sim: int, tmp_path: Path) -> None:
-    load(sim, "pallet/pallet.urdf", (0.5, 0.2, 0.0075), fixed=True)
-    on_pallet = load(sim, "block/block.urdf", (0.5, 0.2, 0.04))
+    load(sim, "pallet/pallet.urdf", (0.5, 0.2, 0.01875), fixed=True)
+    on_pallet = load(sim, "block/block.urdf", (0.5, 0.2, 0.06))
     urdf = fill(
         "container/container-template.urdf",
         TEMPLATE_FILLS["container/container-template.urdf"],
@@ -387,5 +387,5 @@ def test_block_stays_on_pallet_and_in_container(sim: int, tmp_path: Path) -> Non
     p.loadURDF(urdf, (0.5, -0.2, 0.025), useFixedBase=True, physicsClientId=sim)
     in_box = load(sim, "block/block.urdf", (0.5, -0.2, 0.06))
     settle(sim, 1.0)
-    assert abs(position(sim, on_pallet)[2] - (0.015 + 0.02)) < 0.004
+    assert abs(position(sim, on_pallet)[2] - (0.0375 + 0.02)) < 0.004
     assert abs(position(sim, in_box)[2] - (0.002 + 0.02)) < 0.004
