@@ -22,7 +22,7 @@ import numpy as np
 from policy.demo_store import DemoStore, Episode
 from policy.observation import action_to_pixels, top_down
 from policy.seeds import check_split, split_seeds
-from policy.tasks import SceneNotBuilt, resolve_task, start_episode
+from policy.tasks import SceneNotBuilt, TaskTarget, resolve_task, start_episode
 from simenv.constants import SUCCESS_THRESHOLD
 from simenv.environment import Environment
 from simenv.sandbox.pool import WorkerDied, WorkerPool
@@ -74,8 +74,17 @@ def record_episode(env: Environment, task_name: str, seed: int, split: str) -> E
 
 def record_or_reason(env: Environment, task_name: str, seed: int, split: str) -> Episode | str:
     """``record_episode``, but a failed seed gives the reason it failed instead of None, so
-    that ``simgen demos`` can say which seeds failed and why."""
-    target = resolve_task(task_name)
+    that ``simgen demos`` can say which seeds failed and why.
+
+    The world steps with its cameras off (``Environment.images_off``) and the cameras render
+    once before each action, the only images an episode keeps: rendering is most of the
+    recording time, and the images ``reset`` and the last action would render are never used.
+    """
+    with env.images_off():
+        return _record(env, resolve_task(task_name), seed, split)
+
+
+def _record(env: Environment, target: TaskTarget, seed: int, split: str) -> Episode | str:
     try:
         task = start_episode(env, target, seed, split)
     except SceneNotBuilt as exc:
@@ -85,17 +94,18 @@ def record_or_reason(env: Environment, task_name: str, seed: int, split: str) ->
     except StageFailure as failure:
         return failure.message
     agent = task.oracle(env)
-    obs, _, _, info = env.step()  # the first observation (reset_episode keeps only the task)
+    _, _, _, info = env.step()  # settle as the first observation did (reset_episode keeps the task)
     steps: list[tuple[Any, Any, str, bool]] = []
     total = 0.0
     for _ in range(task.max_steps):
         lang_goal = env.get_lang_goal()
+        obs = env.observe()  # the images this step keeps, of the world the expert acts on
         action = agent.act(obs, info)
         if action is None:
             break
         turns = bool(task.goals[0].rotations) if task.goals else True
         steps.append((top_down(obs, env.agent_cams), action, lang_goal, turns))
-        obs, reward, done, info = env.step(action)
+        _, reward, done, info = env.step(action)
         total += reward
         if done:
             break

@@ -8,7 +8,8 @@ default PyBullet client; one Environment is live per process at a time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -42,6 +43,8 @@ POSITION_GAIN = 0.3
 ARRIVED = 2e-3
 MOVE_TIMEOUT_S = 8.0
 SETTLE_TIMEOUT_S = 2.0
+#: Linear speed (m/s) under which a rigid object counts as at rest (``is_static``).
+STATIC_SPEED = 5e-3
 #: Constraint-solver iterations per step: PyBullet's default of 50 makes stacks of compound
 #: objects (Hanoi rings) ~3x slower to simulate with no gain in what the experts achieve.
 SOLVER_ITERATIONS = 20
@@ -432,9 +435,16 @@ class Environment:
                 return True
 
     def is_static(self) -> bool:
+        """No rigid object moves faster than ``STATIC_SPEED`` (CLIPort's rule: linear speed).
+
+        A turning object that stays in place counts as still: the particles of a pile spin
+        about their vertical axis for long after they stop (nothing damps that spin), so a
+        rule on the angular speed too made every settle after a push wait its full
+        ``SETTLE_TIMEOUT_S`` (480 physics steps), with nothing moving that a goal measures.
+        """
         for obj_id in self.obj_ids["rigid"]:
-            lin, ang = p.getBaseVelocity(obj_id)
-            if np.linalg.norm(lin) > 5e-3 or np.linalg.norm(ang) > 5e-2:
+            lin, _ = p.getBaseVelocity(obj_id)
+            if np.linalg.norm(lin) > STATIC_SPEED:
                 return False
         return True
 
@@ -462,9 +472,30 @@ class Environment:
 
     # -- observation ------------------------------------------------------------------------
 
+    @contextmanager
+    def images_off(self) -> Iterator[Environment]:
+        """Inside, ``reset`` and ``step`` render no camera images (their observations are
+        empty), whatever ``render`` says: for callers that render with ``observe`` only the
+        observations they keep. The physics is the same either way."""
+        rendering, self.render_enabled = self.render_enabled, False
+        try:
+            yield self
+        finally:
+            self.render_enabled = rendering
+
     def _get_obs(self) -> dict[str, Any]:
         if not self.render_enabled:
             return {"color": (), "depth": ()}
+        return self.observe()
+
+    def observe(self) -> dict[str, Any]:
+        """The cameras' images of the world as it stands now, rendered whatever ``render`` says.
+
+        Rendering three 640 x 480 cameras takes most of a recorded demonstration's time, and
+        ``step`` renders after every action, wanted or not (``reset``'s observation and the
+        one after the last action are never used). A recorder steps with ``images_off`` and
+        calls this once per observation it keeps.
+        """
         colors, depths = [], []
         for cam in self.cameras:
             color, depth, _ = render_camera(cam)

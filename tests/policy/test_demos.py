@@ -46,6 +46,23 @@ def test_recording_is_deterministic(demo_workspace: Path) -> None:
     np.testing.assert_array_equal(again.color, stored.color)
 
 
+def test_recording_renders_once_per_kept_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the images an episode keeps are rendered: none for ``reset``'s observation or
+    after the last action (rendering is most of a demonstration's time)."""
+    rendered = []
+    observe = Environment.observe
+
+    def counting(env: Environment) -> dict[str, Any]:
+        rendered.append(env.sim_steps)
+        return observe(env)
+
+    monkeypatch.setattr(Environment, "observe", counting)
+    with Environment(render=True) as env:
+        episode = record_episode(env, "block-insertion", 0, "train")
+        assert env.render_enabled  # the recorder's images_off block restored it
+    assert episode is not None and len(rendered) == episode.steps
+
+
 def test_a_resumed_run_keeps_stored_episodes(demo_workspace: Path) -> None:
     store = DemoStore(store_path(demo_workspace))
     before = {

@@ -104,6 +104,29 @@ def test_no_images_when_rendering_is_off(world: Environment) -> None:
     assert "lang_goal" in info
 
 
+def test_images_off_renders_nothing_until_observe_is_called() -> None:
+    """A recorder steps with the cameras off and renders only the observations it keeps."""
+    with Environment(render=True, cameras=[c.scaled(48, 64) for c in DEFAULT_CAMERAS]) as env:
+        env.set_task(_Empty())
+        with env.images_off():
+            assert env.reset() == {"color": (), "depth": ()}
+            assert env.step()[0] == {"color": (), "depth": ()}
+            obs = env.observe()
+        assert len(obs["color"]) == 3 and obs["color"][0].shape == (48, 64, 3)
+        assert len(env.step()[0]["color"]) == 3  # rendering is back on after the block
+
+
+def test_a_spinning_object_in_place_counts_as_static(world: Environment) -> None:
+    """Pile particles spin about their vertical axis long after they stop: ``is_static``
+    (CLIPort's rule) looks at linear speed only, so a settle does not wait out its timeout."""
+    block = world.obj_ids["rigid"][0]
+    world.settle()
+    p.resetBaseVelocity(block, (0, 0, 0), (0, 0, 3.0))
+    assert world.is_static()
+    p.resetBaseVelocity(block, (0.1, 0, 0), (0, 0, 0))
+    assert not world.is_static()
+
+
 def test_second_world_in_one_process_is_refused(world: Environment) -> None:
     with pytest.raises(Exception, match="already connected"):
         Environment()

@@ -81,3 +81,14 @@ def test_seed_task_report_has_distinct_seeds() -> None:
 def test_unknown_name_fails_at_parse_with_suggestions() -> None:
     report = validate("place-red-in-gren", ValidationSettings(episodes=1))
     assert report.stage == Stage.PARSE and "place-red-in-green" in (report.error or "")
+
+
+def test_validation_renders_no_camera_images(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Validation needs no pictures: rendering a camera would cost more than an episode."""
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("validation rendered a camera image")
+
+    monkeypatch.setattr("simenv.environment.render_camera", refuse)
+    report = validate("place-red-in-green", ValidationSettings(episodes=1))
+    assert report.passed, report.error
