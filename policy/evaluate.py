@@ -72,23 +72,28 @@ EpisodeCallback = Callable[[EpisodeScore], None]
 def rollout(
     env: Environment, policy: Policy, task_name: str, seed: int, split: str
 ) -> EpisodeScore:
-    """One episode: the policy acts until the task is done or out of steps."""
-    try:
-        task = start_episode(env, resolve_task(task_name), seed, split)
-    except SceneNotBuilt:
-        return EpisodeScore(task_name, seed, 0.0, 0)  # a generated task that did not build
-    policy.begin(env, task)
-    obs, _, _, info = env.step()
-    total, steps = 0.0, 0
-    for steps in range(1, task.max_steps + 1):
-        action = policy.act(obs, info)
-        if action is None:
-            steps -= 1
-            break
-        obs, reward, done, info = env.step(action)
-        total += reward
-        if done:
-            break
+    """One episode: the policy acts until the task is done or out of steps.
+
+    The cameras render only before each action (``Environment.observe``): the images ``step``
+    would render after the last action, or at reset, are never looked at.
+    """
+    with env.images_off():
+        try:
+            task = start_episode(env, resolve_task(task_name), seed, split)
+        except SceneNotBuilt:
+            return EpisodeScore(task_name, seed, 0.0, 0)  # a generated task that did not build
+        policy.begin(env, task)
+        _, _, _, info = env.step()
+        total, steps = 0.0, 0
+        for steps in range(1, task.max_steps + 1):
+            action = policy.act(env.observe(), info)
+            if action is None:
+                steps -= 1
+                break
+            _, reward, done, info = env.step(action)
+            total += reward
+            if done:
+                break
     return EpisodeScore(task_name, seed, round(total, 4), steps)
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,3 +45,20 @@ def test_a_trained_policy_acts_with_images_only(demo_workspace: Path) -> None:
     (score,) = report.tasks
     assert len(score.episodes) == 1 and 0 <= score.episodes[0].steps <= 3
     assert 0.0 <= score.mean_reward <= 1.0
+
+
+def test_evaluation_renders_once_per_action(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The policy sees a fresh picture before each action, and nothing else is rendered
+    (not reset's observation, not the one after the last action)."""
+    rendered: list[int] = []
+    observe = Environment.observe
+
+    def counting(env: Environment) -> dict[str, Any]:
+        rendered.append(env.sim_steps)
+        return observe(env)
+
+    monkeypatch.setattr(Environment, "observe", counting)
+    report = evaluate(ExpertPolicy(), ["block-insertion"], 1, "test")
+    (episode,) = report.tasks[0].episodes
+    assert episode.steps >= 1 and len(rendered) == episode.steps
+    assert len(set(rendered)) == len(rendered)  # each after the world moved on
