@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,10 +29,13 @@ def answer(model: str, prompt: str) -> str:
     return repairing_model(prompt, right_first_time=model == "steady")
 
 
-def run_bench(out: Path, models: str, *options: str) -> tuple[Result, int]:
-    """``simgen bench llm`` on one task per row against the scripted models, served on
-    127.0.0.1; returns the command's result and how many requests the server answered."""
-    with ScriptedServer(answer, by_model=True) as server:
+def run_bench(
+    out: Path, models: str, *options: str, model: Callable[[str, str], str] = answer
+) -> tuple[Result, int]:
+    """``simgen bench llm`` on one task per row against the scripted ``model`` (``answer``
+    unless given), served on 127.0.0.1; returns the command's result and how many requests
+    the server answered."""
+    with ScriptedServer(model, by_model=True) as server:
         result = CliRunner().invoke(
             app,
             [
@@ -130,16 +134,9 @@ def test_vision_rows_report_how_often_the_look_overruled_validation(
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-local-test")
     out = tmp_path / "bench"
-    with ScriptedServer(looks_and_rejects, by_model=True) as server:
-        result = CliRunner().invoke(
-            app,
-            [
-                "bench", "llm", "--models", "openai:steady", "-n", "1", "--base-url",
-                server.base_url, "--max-repairs", "0", "--episodes", "2", "--max-candidates",
-                "1", "--critic", "vision", "--out", str(out), "--json",
-            ],
-        )  # fmt: skip
-    assert result.exit_code == 0, result.output
+    run_bench(
+        out, "openai:steady", "--max-repairs", "0", "--critic", "vision", model=looks_and_rejects
+    )
     (row,) = json.loads((out / "bench.json").read_text())["results"]
     assert row["critics"] == ["vision"] and row["completion_rate"] == 1.0
     assert row["vision_rejected_after_validation_rate"] == 1.0 and row["accepted"] == 0
