@@ -28,8 +28,6 @@ from experiments.llm import LLMBenchConfig, read_targets, run_benchmark
 from experiments.metrics import COST_FIGURES
 from experiments.output import write_results
 from experiments.policy_config import (
-    BASE_TASKS,
-    HELD_OUT_TASKS,
     BenchEvent,
     PolicyBenchConfig,
     PolicyBenchError,
@@ -162,7 +160,8 @@ def llm_command(
     console.print(f"results: {files[0]}, {files[1]}; charts: {config.out}/*.png")
 
 
-#: Each option's help, from the experiment's dataclass (one description for both).
+#: Each option's help, from the experiment's dataclass (one description for both); the
+#: options' defaults are the dataclass's too.
 POLICY_HELP = config_fields()
 
 
@@ -174,6 +173,11 @@ def _counts(text: str, option: str) -> tuple[int, ...]:
         raise typer.BadParameter(
             f"{option} takes comma-separated whole numbers, e.g. 0,4,8; got '{text}'."
         ) from exc
+
+
+def _joined(values: tuple[object, ...]) -> str:
+    """A tuple setting's default as its option is written: (0, 4, 8) -> '0,4,8'."""
+    return ",".join(str(value) for value in values)
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -230,23 +234,43 @@ class StageBars:
 @bench_app.command("policy")
 def policy_command(
     out: Annotated[Path, typer.Option(help=POLICY_HELP["out"])] = PolicyBenchConfig.out,
-    base: Annotated[str, typer.Option(help=POLICY_HELP["base"])] = ",".join(BASE_TASKS),
-    generated: Annotated[str, typer.Option(help=POLICY_HELP["generated"])] = "",
-    held_out: Annotated[str, typer.Option(help=POLICY_HELP["held_out"])] = ",".join(HELD_OUT_TASKS),
-    arms: Annotated[str, typer.Option(help=POLICY_HELP["arms"])] = "0,4,8",
-    few_shot: Annotated[str, typer.Option(help=POLICY_HELP["few_shot"])] = "0",
-    train_seeds: Annotated[int, typer.Option(help=POLICY_HELP["train_seeds"])] = 3,
-    demos: Annotated[int, typer.Option(help=POLICY_HELP["demos"])] = 20,
-    steps: Annotated[int, typer.Option(help=POLICY_HELP["steps"])] = 1000,
-    max_minutes: Annotated[float | None, typer.Option(help=POLICY_HELP["max_minutes"])] = None,
-    config: Annotated[str, typer.Option(help=POLICY_HELP["config"])] = "small",
-    checkpoints: Annotated[int, typer.Option(help=POLICY_HELP["checkpoints"])] = 4,
-    val_episodes: Annotated[int, typer.Option(help=POLICY_HELP["val_episodes"])] = 5,
-    test_episodes: Annotated[int, typer.Option(help=POLICY_HELP["test_episodes"])] = 10,
-    workers: Annotated[int, typer.Option(help=POLICY_HELP["workers"])] = 1,
-    generate: Annotated[int, typer.Option(help=POLICY_HELP["generate"])] = 0,
-    model: Annotated[str | None, typer.Option(help=POLICY_HELP["model"])] = None,
-    base_url: Annotated[str | None, typer.Option(help=POLICY_HELP["base_url"])] = None,
+    base: Annotated[str, typer.Option(help=POLICY_HELP["base"])] = _joined(PolicyBenchConfig.base),
+    generated: Annotated[str, typer.Option(help=POLICY_HELP["generated"])] = _joined(
+        PolicyBenchConfig.generated
+    ),
+    held_out: Annotated[str, typer.Option(help=POLICY_HELP["held_out"])] = _joined(
+        PolicyBenchConfig.held_out
+    ),
+    arms: Annotated[str, typer.Option(help=POLICY_HELP["arms"])] = _joined(PolicyBenchConfig.arms),
+    few_shot: Annotated[str, typer.Option(help=POLICY_HELP["few_shot"])] = _joined(
+        PolicyBenchConfig.few_shot
+    ),
+    train_seeds: Annotated[
+        int, typer.Option(help=POLICY_HELP["train_seeds"])
+    ] = PolicyBenchConfig.train_seeds,
+    demos: Annotated[int, typer.Option(help=POLICY_HELP["demos"])] = PolicyBenchConfig.demos,
+    steps: Annotated[int, typer.Option(help=POLICY_HELP["steps"])] = PolicyBenchConfig.steps,
+    max_minutes: Annotated[
+        float | None, typer.Option(help=POLICY_HELP["max_minutes"])
+    ] = PolicyBenchConfig.max_minutes,
+    config: Annotated[str, typer.Option(help=POLICY_HELP["config"])] = PolicyBenchConfig.config,
+    checkpoints: Annotated[
+        int, typer.Option(help=POLICY_HELP["checkpoints"])
+    ] = PolicyBenchConfig.checkpoints,
+    val_episodes: Annotated[
+        int, typer.Option(help=POLICY_HELP["val_episodes"])
+    ] = PolicyBenchConfig.val_episodes,
+    test_episodes: Annotated[
+        int, typer.Option(help=POLICY_HELP["test_episodes"])
+    ] = PolicyBenchConfig.test_episodes,
+    workers: Annotated[int, typer.Option(help=POLICY_HELP["workers"])] = PolicyBenchConfig.workers,
+    generate: Annotated[
+        int, typer.Option(help=POLICY_HELP["generate"])
+    ] = PolicyBenchConfig.generate,
+    model: Annotated[str | None, typer.Option(help=POLICY_HELP["model"])] = PolicyBenchConfig.model,
+    base_url: Annotated[
+        str | None, typer.Option(help=POLICY_HELP["base_url"])
+    ] = PolicyBenchConfig.base_url,
     as_json: Annotated[bool, typer.Option("--json", help="Print bench.json on stdout.")] = False,
 ) -> None:
     """GenSim's experiment: train arms with 0, 4, 8... generated tasks added to the base tasks,
