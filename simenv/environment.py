@@ -454,6 +454,19 @@ class Environment:
             if self.is_static():
                 return
 
+    def sleep_resting_objects(self) -> None:
+        """Put the rigid objects, all at rest, to sleep until something touches them.
+
+        Bullet then skips them: a pile's 50 resting particles cost 1.1-1.5 ms of every 1/240 s
+        step while the spatula travels above them, and about 0.04 ms asleep. Contact with the
+        moving blade (or with an object it moves) wakes them, island by island, so what a push
+        does is simulated as before. Only for a tool that never lifts (``Gripper.lifts``): a
+        suction grasp's constraint does not wake a sleeping object.
+        """
+        for obj_id in self.obj_ids["rigid"]:
+            p.changeDynamics(obj_id, -1, activationState=p.ACTIVATION_STATE_ENABLE_SLEEPING)
+            p.changeDynamics(obj_id, -1, activationState=p.ACTIVATION_STATE_SLEEP)
+
     def step(
         self, action: dict[str, Any] | None = None
     ) -> tuple[dict[str, Any], float, bool, dict[Any, Any]]:
@@ -465,6 +478,8 @@ class Environment:
             if timeout:
                 return self._get_obs(), 0.0, True, self.info
         self.settle()
+        if not self.ee.lifts:
+            self.sleep_resting_objects()
         reward, info = self.task.reward() if action is not None else (0.0, {})
         done = self.task.done()
         info.update(self.info)

@@ -17,6 +17,9 @@ class Gripper:
     """Base end effector: the tip link of the arm and the objects it may touch."""
 
     tool: ClassVar[str] = ""
+    #: Whether the tool lifts what it touches. One that only pushes (the spatula) moves an
+    #: object solely by contact, so objects at rest may sleep until it touches them.
+    lifts: ClassVar[bool] = False
 
     def __init__(self, arm_id: int, tip_link: int, obj_ids: dict[str, list[int]]) -> None:
         self.arm_id = arm_id
@@ -52,6 +55,7 @@ class Suction(Gripper):
     """
 
     tool = "suction"
+    lifts = True
 
     def __init__(self, arm_id: int, tip_link: int, obj_ids: dict[str, list[int]]) -> None:
         super().__init__(arm_id, tip_link, obj_ids)

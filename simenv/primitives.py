@@ -23,6 +23,10 @@ MoveP = Callable[..., bool]
 DESCENT_OVERSHOOT = 0.03
 #: Height above the expected surface where a descent slows down to feel for contact.
 APPROACH_CLEARANCE = 0.05
+#: The arm's joint speed (radians per physics step) when it carries nothing.
+ARM_SPEED = 0.01
+#: The fastest a descent feels for contact: a fifth of ``ARM_SPEED``.
+FEEL_SPEED = ARM_SPEED / 5
 #: Tip height used while pushing.
 PUSH_HEIGHT = 0.005
 IDENTITY = (0.0, 0.0, 0.0, 1.0)
@@ -35,11 +39,14 @@ def _offset_z(pose: utils.Pose, dz: float) -> utils.Pose:
 class PickPlace:
     """Pick at ``pose0`` and place at ``pose1``, approaching both from ``height`` above.
 
-    ``speed`` scales the arm's joint speed (radians per physics step, 0.01 by default); the
-    descents to the pick and place surfaces run at a fifth of it and stop on contact.
+    ``speed`` (radians per physics step) is how fast the arm moves while it holds the object:
+    the lift, the carry and the descent to the place surface, as in CLIPort, where a rope is
+    carried at 0.001. With nothing held the arm moves at ``ARM_SPEED`` (CLIPort's default),
+    and the last part of each descent feels for contact at ``FEEL_SPEED`` or ``speed``,
+    whichever is slower, stopping on contact.
     """
 
-    def __init__(self, height: float = DEFAULT_LIFT_HEIGHT, speed: float = 0.01) -> None:
+    def __init__(self, height: float = DEFAULT_LIFT_HEIGHT, speed: float = ARM_SPEED) -> None:
         self.height = height
         self.speed = speed
 
@@ -47,8 +54,8 @@ class PickPlace:
         self, movej: MoveJ, movep: MoveP, ee: Any, pose0: utils.Pose, pose1: utils.Pose
     ) -> bool:
         prepick = _offset_z(pose0, self.height)
-        timeout = movep(prepick, self.speed)
-        timeout |= self._descend(movep, ee, pose0)
+        timeout = movep(prepick, ARM_SPEED)
+        timeout |= self._descend(movep, ee, pose0, ARM_SPEED)
         if timeout:
             return True
         ee.activate()
@@ -58,19 +65,20 @@ class PickPlace:
             return timeout
         preplace = _offset_z(pose1, self.height)
         timeout |= movep(preplace, self.speed)
-        timeout |= self._descend(movep, ee, pose1)
+        timeout |= self._descend(movep, ee, pose1, self.speed)
         ee.release()
-        timeout |= movep(preplace, self.speed, straight=True)
+        timeout |= movep(preplace, ARM_SPEED, straight=True)
         return timeout
 
-    def _descend(self, movep: MoveP, ee: Any, pose: utils.Pose) -> bool:
-        """Go down fast to just above ``pose``, then slowly until contact (or overshoot)."""
+    def _descend(self, movep: MoveP, ee: Any, pose: utils.Pose, speed: float) -> bool:
+        """Go down at ``speed`` to just above ``pose``, then slowly until contact (or overshoot)."""
         approach = _offset_z(pose, min(APPROACH_CLEARANCE, self.height))
-        timeout = movep(approach, self.speed, stop=ee.detect_contact, straight=True)
+        timeout = movep(approach, speed, stop=ee.detect_contact, straight=True)
         if ee.detect_contact():
             return timeout
         bottom = _offset_z(pose, -DESCENT_OVERSHOOT)
-        return timeout | movep(bottom, self.speed / 5, stop=ee.detect_contact, straight=True)
+        feel = min(FEEL_SPEED, speed)
+        return timeout | movep(bottom, feel, stop=ee.detect_contact, straight=True)
 
 
 def push(movej: MoveJ, movep: MoveP, ee: Any, pose0: utils.Pose, pose1: utils.Pose) -> bool:
