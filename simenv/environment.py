@@ -45,6 +45,10 @@ MOVE_TIMEOUT_S = 8.0
 SETTLE_TIMEOUT_S = 2.0
 #: Linear speed (m/s) under which a rigid object counts as at rest (``is_static``).
 STATIC_SPEED = 5e-3
+#: Turning speed (rad/s) about a horizontal axis above which a resting object is still tipping
+#: and is not put to sleep (``sleep_resting_objects``). Settled pile particles rock at up to
+#: 0.1 rad/s; one of them awake keeps its whole cluster awake (Bullet wakes islands).
+TIP_SPEED = 0.5
 #: Constraint-solver iterations per step: PyBullet's default of 50 makes stacks of compound
 #: objects (Hanoi rings) ~3x slower to simulate with no gain in what the experts achieve.
 SOLVER_ITERATIONS = 20
@@ -455,15 +459,20 @@ class Environment:
                 return
 
     def sleep_resting_objects(self) -> None:
-        """Put the rigid objects, all at rest, to sleep until something touches them.
+        """Put the rigid objects that are at rest to sleep until something touches them.
 
-        Bullet then skips them: a pile's 50 resting particles cost 1.1-1.5 ms of every 1/240 s
-        step while the spatula travels above them, and about 0.04 ms asleep. Contact with the
-        moving blade (or with an object it moves) wakes them, island by island, so what a push
-        does is simulated as before. Only for a tool that never lifts (``Gripper.lifts``): a
-        suction grasp's constraint does not wake a sleeping object.
+        Bullet then skips them while the arm travels: a pile's 50 resting particles cost
+        1.1-1.5 ms of every 1/240 s step, and about 0.04 ms asleep. Contact with the arm, the
+        blade or anything moving wakes a sleeper and what touches it (Bullet wakes whole
+        islands), and a suction grasp wakes what it takes (``Suction.activate``), so every
+        motion is still simulated. Only objects that are not tipping sleep: one turning about
+        a horizontal axis faster than ``TIP_SPEED``, however slowly it slides, stays awake to
+        finish its fall; one spinning in place about the vertical (a pile particle) may sleep.
         """
         for obj_id in self.obj_ids["rigid"]:
+            lin, ang = p.getBaseVelocity(obj_id)
+            if np.linalg.norm(lin) > STATIC_SPEED or np.hypot(ang[0], ang[1]) > TIP_SPEED:
+                continue
             p.changeDynamics(obj_id, -1, activationState=p.ACTIVATION_STATE_ENABLE_SLEEPING)
             p.changeDynamics(obj_id, -1, activationState=p.ACTIVATION_STATE_SLEEP)
 
@@ -478,8 +487,7 @@ class Environment:
             if timeout:
                 return self._get_obs(), 0.0, True, self.info
         self.settle()
-        if not self.ee.lifts:
-            self.sleep_resting_objects()
+        self.sleep_resting_objects()
         reward, info = self.task.reward() if action is not None else (0.0, {})
         done = self.task.done()
         info.update(self.info)

@@ -17,9 +17,6 @@ class Gripper:
     """Base end effector: the tip link of the arm and the objects it may touch."""
 
     tool: ClassVar[str] = ""
-    #: Whether the tool lifts what it touches. One that only pushes (the spatula) moves an
-    #: object solely by contact, so objects at rest may sleep until it touches them.
-    lifts: ClassVar[bool] = False
 
     def __init__(self, arm_id: int, tip_link: int, obj_ids: dict[str, list[int]]) -> None:
         self.arm_id = arm_id
@@ -55,7 +52,6 @@ class Suction(Gripper):
     """
 
     tool = "suction"
-    lifts = True
 
     def __init__(self, arm_id: int, tip_link: int, obj_ids: dict[str, list[int]]) -> None:
         super().__init__(arm_id, tip_link, obj_ids)
@@ -77,6 +73,9 @@ class Suction(Gripper):
         self.activated = True
         if obj_id is None:
             return
+        # An object at rest may be asleep (``Environment.sleep_resting_objects``), and a new
+        # constraint does not wake it: it would stay put while the cup rose.
+        p.changeDynamics(obj_id, -1, activationState=p.ACTIVATION_STATE_WAKE_UP)
         tip_state = p.getLinkState(self.arm_id, self.tip_link)
         tip_pose = (tip_state[4], tip_state[5])
         obj_pose = p.getBasePositionAndOrientation(obj_id)
