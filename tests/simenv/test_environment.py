@@ -127,6 +127,49 @@ def test_a_spinning_object_in_place_counts_as_static(world: Environment) -> None
     assert not world.is_static()
 
 
+def _slides_sideways(env: Environment, block: int, steps: int = 120) -> float:
+    """How far ``block`` goes in ``steps`` steps with gravity tilted towards +y."""
+    start = np.array(p.getBasePositionAndOrientation(block)[0])
+    p.setGravity(0, 15.0, -9.8)
+    try:
+        for _ in range(steps):
+            env.step_simulation()
+    finally:
+        p.setGravity(0, 0, -9.8)
+    return float(np.linalg.norm(np.array(p.getBasePositionAndOrientation(block)[0]) - start))
+
+
+def test_objects_at_rest_sleep_until_something_touches_them(world: Environment) -> None:
+    """After a step the resting block sleeps (Bullet skips it); a block dropped on it wakes it."""
+    block = world.obj_ids["rigid"][0]
+    assert _slides_sideways(world, block) < 1e-3  # awake, it slides ~6 cm
+    world.add_object("block/block.urdf", ((0.5, 0.0, 0.08), (0, 0, 0, 1)))
+    for _ in range(60):
+        world.step_simulation()
+    assert _slides_sideways(world, block) > 0.01
+
+
+def test_a_tipping_object_is_not_put_to_sleep(world: Environment) -> None:
+    block = world.obj_ids["rigid"][0]
+    p.changeDynamics(block, -1, activationState=p.ACTIVATION_STATE_WAKE_UP)
+    p.resetBaseVelocity(block, (0, 0, 0), (1.0, 0, 0))  # turning about x: tipping over
+    world.sleep_resting_objects()
+    assert _slides_sideways(world, block, steps=30) > 0.01
+
+
+def test_a_grasp_wakes_the_sleeping_object_it_takes(world: Environment) -> None:
+    block = world.obj_ids["rigid"][0]
+    assert world.ee is not None
+    world.movep(((0.5, 0.0, 0.2), (0, 0, 0, 1)))
+    world.movep(
+        ((0.5, 0.0, 0.0), (0, 0, 0, 1)), speed=0.002, stop=world.ee.detect_contact, straight=True
+    )
+    world.sleep_resting_objects()  # the cup's touch did not wake it; the grasp must
+    world.ee.activate()
+    world.movep(((0.5, 0.0, 0.2), (0, 0, 0, 1)), straight=True)
+    assert p.getBasePositionAndOrientation(block)[0][2] > 0.1
+
+
 def test_second_world_in_one_process_is_refused(world: Environment) -> None:
     with pytest.raises(Exception, match="already connected"):
         Environment()
