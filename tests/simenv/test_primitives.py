@@ -45,7 +45,10 @@ def _phases(primitive: PickPlace) -> list[tuple[float, bool, bool]]:
         cup.touching = stop is not None and pose[0][2] < SURFACE_Z
         return False
 
-    assert primitive(None, movep, cup, PICK, PLACE) is False
+    def movej(*_: Any) -> bool:
+        raise AssertionError("pick-and-place moves the tool tip, not the joints")
+
+    assert primitive(movej, movep, cup, PICK, PLACE) is False
     return moves
 
 
