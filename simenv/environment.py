@@ -45,10 +45,6 @@ MOVE_TIMEOUT_S = 8.0
 SETTLE_TIMEOUT_S = 2.0
 #: Linear speed (m/s) under which a rigid object counts as at rest (``is_static``).
 STATIC_SPEED = 5e-3
-#: Turning speed (rad/s) about a horizontal axis above which a resting object is still tipping
-#: and is not put to sleep (``sleep_resting_objects``). Settled pile particles rock at up to
-#: 0.1 rad/s; one of them awake keeps its whole cluster awake (Bullet wakes islands).
-TIP_SPEED = 0.5
 #: Constraint-solver iterations per step: PyBullet's default of 50 makes stacks of compound
 #: objects (Hanoi rings) ~3x slower to simulate with no gain in what the experts achieve.
 SOLVER_ITERATIONS = 20
@@ -465,16 +461,26 @@ class Environment:
         1.1-1.5 ms of every 1/240 s step, and about 0.04 ms asleep. Contact with the arm, the
         blade or anything moving wakes a sleeper and what touches it (Bullet wakes whole
         islands), and a suction grasp wakes what it takes (``Suction.activate``), so every
-        motion is still simulated. Only objects that are not tipping sleep: one turning about
-        a horizontal axis faster than ``TIP_SPEED``, however slowly it slides, stays awake to
-        finish its fall; one spinning in place about the vertical (a pile particle) may sleep.
+        motion is still simulated. Only objects wholly at rest sleep (``_wholly_at_rest``).
         """
         for obj_id in self.obj_ids["rigid"]:
-            lin, ang = p.getBaseVelocity(obj_id)
-            if np.linalg.norm(lin) > STATIC_SPEED or np.hypot(ang[0], ang[1]) > TIP_SPEED:
-                continue
-            p.changeDynamics(obj_id, -1, activationState=p.ACTIVATION_STATE_ENABLE_SLEEPING)
-            p.changeDynamics(obj_id, -1, activationState=p.ACTIVATION_STATE_SLEEP)
+            if self._wholly_at_rest(obj_id):
+                p.changeDynamics(obj_id, -1, activationState=p.ACTIVATION_STATE_ENABLE_SLEEPING)
+                p.changeDynamics(obj_id, -1, activationState=p.ACTIVATION_STATE_SLEEP)
+
+    def _wholly_at_rest(self, obj_id: int) -> bool:
+        """No point of the object moves faster than ``STATIC_SPEED``, spin about the vertical
+        aside (a pile particle spins in place for long after it stops).
+
+        ``is_static`` looks at the centre only, as CLIPort does; an object that is still
+        tipping (turning about a horizontal axis) moves its far edge faster than its centre,
+        and stays awake to finish its fall. (A body whose joints still turn wakes itself:
+        Bullet counts joint speeds in its own test for sleep.)
+        """
+        lin, ang = p.getBaseVelocity(obj_id)
+        reach = max(self.object_sizes.get(obj_id, (0.0, 0.0, 0.0)), default=0.0)
+        tipping = float(np.hypot(ang[0], ang[1])) * reach
+        return bool(np.linalg.norm(lin) <= STATIC_SPEED and tipping <= STATIC_SPEED)
 
     def step(
         self, action: dict[str, Any] | None = None
