@@ -157,6 +157,16 @@ def test_a_tipping_object_is_not_put_to_sleep(world: Environment) -> None:
     assert _slides_sideways(world, block, steps=30) > 0.01
 
 
+def test_a_descent_wakes_the_sleeping_objects_near_its_target(world: Environment) -> None:
+    """What a descent may press on is awake before it starts; objects far from it sleep on."""
+    near = world.obj_ids["rigid"][0]  # at (0.5, 0.0)
+    far = world.add_object("block/block.urdf", ((0.35, -0.3, 0.02), (0, 0, 0, 1)))
+    world.step()
+    world.movep(((0.55, 0.0, 0.2), (0, 0, 0, 1)), stop=lambda: False)
+    assert _slides_sideways(world, near) > 0.01
+    assert _slides_sideways(world, far) < 1e-3
+
+
 def test_a_grasp_wakes_the_sleeping_object_it_takes(world: Environment) -> None:
     block = world.obj_ids["rigid"][0]
     assert world.ee is not None
