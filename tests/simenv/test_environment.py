@@ -73,13 +73,18 @@ def test_arm_reaches_workspace_corners(world: Environment) -> None:
         assert np.linalg.norm(np.subtract(tip, target[0])) < 0.01
 
 
-def test_suction_picks_and_releases_a_block(world: Environment) -> None:
-    block = world.obj_ids["rigid"][0]
+def _touch_the_block_from_above(world: Environment) -> None:
+    """Bring the suction cup down onto the block at (0.5, 0.0) until it touches."""
     assert world.ee is not None
     world.movep(((0.5, 0.0, 0.2), (0, 0, 0, 1)))
     world.movep(
         ((0.5, 0.0, 0.0), (0, 0, 0, 1)), speed=0.002, stop=world.ee.detect_contact, straight=True
     )
+
+
+def test_suction_picks_and_releases_a_block(world: Environment) -> None:
+    block = world.obj_ids["rigid"][0]
+    _touch_the_block_from_above(world)
     world.ee.activate()
     assert world.ee.check_grasp()
     world.movep(((0.5, 0.0, 0.2), (0, 0, 0, 1)), straight=True)
@@ -169,11 +174,7 @@ def test_a_descent_wakes_the_sleeping_objects_near_its_target(world: Environment
 
 def test_a_grasp_wakes_the_sleeping_object_it_takes(world: Environment) -> None:
     block = world.obj_ids["rigid"][0]
-    assert world.ee is not None
-    world.movep(((0.5, 0.0, 0.2), (0, 0, 0, 1)))
-    world.movep(
-        ((0.5, 0.0, 0.0), (0, 0, 0, 1)), speed=0.002, stop=world.ee.detect_contact, straight=True
-    )
+    _touch_the_block_from_above(world)
     world.sleep_resting_objects()  # the cup's touch did not wake it; the grasp must
     world.ee.activate()
     world.movep(((0.5, 0.0, 0.2), (0, 0, 0, 1)), straight=True)
