@@ -17,6 +17,9 @@ SIM_HZ = 240
 DEFAULT_MAX_STEPS = 10
 #: Default lift height of the pick-and-place primitive.
 DEFAULT_LIFT_HEIGHT = 0.32
+#: The arm's joint speed (radians per physics step) when it carries nothing: CLIPort's default
+#: for every motion of the arm, and the default of ``Environment.movej``/``movep``.
+ARM_SPEED = 0.01
 #: Match tolerances.
 POS_EPS = 0.01
 ROT_EPS = float(np.deg2rad(15))

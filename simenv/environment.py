@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike
 from simenv import utils
 from simenv.assets import ASSET_ROOT, resolve_asset
 from simenv.cameras import DEFAULT_CAMERAS, CameraConfig, render_camera
-from simenv.constants import BOUNDS, PIX_SIZE, SIM_HZ
+from simenv.constants import ARM_SPEED, BOUNDS, PIX_SIZE, SIM_HZ
 from simenv.errors import InvalidPoseError, TaskCodeError
 from simenv.grippers import Gripper, Suction
 from simenv.robot_model import arm_urdf_path
@@ -368,7 +368,7 @@ class Environment:
     def movej(
         self,
         targj: ArrayLike,
-        speed: float = 0.01,
+        speed: float = ARM_SPEED,
         timeout: float = MOVE_TIMEOUT_S,
         stop: Callable[[], bool] | None = None,
     ) -> bool:
@@ -396,7 +396,7 @@ class Environment:
     def movep(
         self,
         pose: utils.Pose,
-        speed: float = 0.01,
+        speed: float = ARM_SPEED,
         stop: Callable[[], bool] | None = None,
         straight: bool = False,
         timeout: float = MOVE_TIMEOUT_S,
@@ -476,11 +476,12 @@ class Environment:
     def wake_near(self, xy: Sequence[float]) -> None:
         """Wake the objects a descent to ``xy`` may touch, before it starts.
 
-        A descent presses the tool, or what it holds, onto what lies below. On a sleeping
-        object that came out differently: a car of blocks built by the expert, its body set
-        across two sleeping base blocks, succeeded on 59% of 180 seeds against 71% with
-        nothing asleep, and on 76% when the objects were woken first. Woken here are the
-        objects within ``WAKE_MARGIN`` of the tool's path down, widened by what it holds.
+        A descent presses the tool, or what it holds, onto what lies below, and on sleeping
+        objects that came out differently: a car of blocks built by the expert, its body set
+        across two sleeping base blocks, succeeded in 61% of 180 episodes against 71% with
+        nothing asleep and 76% with every object woken first (docs/results/episode-speed.md,
+        "Knife-edge files"). Woken here are the objects within ``WAKE_MARGIN`` of the tool's
+        path down, widened by what it holds.
         """
         reach = WAKE_MARGIN
         held = getattr(self.ee, "held_id", None)

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from simenv import utils
-from simenv.constants import DEFAULT_LIFT_HEIGHT
+from simenv.constants import ARM_SPEED, DEFAULT_LIFT_HEIGHT
 
 MoveJ = Callable[..., bool]
 MoveP = Callable[..., bool]
@@ -23,8 +23,6 @@ MoveP = Callable[..., bool]
 DESCENT_OVERSHOOT = 0.03
 #: Height above the expected surface where a descent slows down to feel for contact.
 APPROACH_CLEARANCE = 0.05
-#: The arm's joint speed (radians per physics step) when it carries nothing.
-ARM_SPEED = 0.01
 #: The fastest a descent feels for contact: a fifth of ``ARM_SPEED``.
 FEEL_SPEED = ARM_SPEED / 5
 #: Tip height used while pushing.
@@ -95,8 +93,8 @@ def push(movej: MoveJ, movep: MoveP, ee: Any, pose0: utils.Pose, pose1: utils.Po
     rot = utils.eulerXYZ_to_quatXYZW((0.0, 0.0, float(np.arctan2(vec[1], vec[0]))))
     over0 = ((pos0[0], pos0[1], 0.31), rot)
     over1 = ((pos1[0], pos1[1], 0.31), rot)
-    timeout = movep(over0, 0.01)
-    timeout |= movep((tuple(pos0), rot), 0.01, straight=True)
+    timeout = movep(over0, ARM_SPEED)
+    timeout |= movep((tuple(pos0), rot), ARM_SPEED, straight=True)
     timeout |= movep((tuple(pos1), rot), 0.003, straight=True)
-    timeout |= movep(over1, 0.01, straight=True)
+    timeout |= movep(over1, ARM_SPEED, straight=True)
     return timeout

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from simenv.primitives import ARM_SPEED, FEEL_SPEED, PickPlace
+from simenv.constants import ARM_SPEED
+from simenv.primitives import FEEL_SPEED, PickPlace
 
 SURFACE_Z = 0.02
 PICK = ((0.4, -0.1, SURFACE_Z), (0.0, 0.0, 0.0, 1.0))
