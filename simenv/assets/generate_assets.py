@@ -210,8 +210,12 @@ BOWL_FLOOR = 0.005
 ELL_ARM_LENGTH = 0.08
 ELL_ARM_WIDTH = 0.03
 ELL_HEIGHT = 0.04
-FIXTURE_CLEARANCE = 0.004
-FIXTURE_MARGIN = 0.02
+#: The fixture is CLIPort's: a floorless L-shaped channel of three square cells (the corner
+#: cell, centred on the origin, and one cell along +x and +y), each FIXTURE_CELL wide between
+#: wall centrelines, walled by FIXTURE_WALL-thick plates as tall as the ell. The ell clears the
+#: walls by 9 mm a side, and a 4 cm cube fits in any cell: LLM-written tasks put blocks there.
+FIXTURE_CELL = 0.05
+FIXTURE_WALL = 0.002
 
 HANOI_BASE = (0.12, 0.36, 0.01)
 HANOI_PEG_RADIUS = 0.008
@@ -240,27 +244,23 @@ def ell_parts() -> list[Part]:
 
 
 def fixture_parts() -> list[Part]:
-    """Boxes that frame an L-shaped hole matching the ell plus clearance, same frame as the ell."""
-    half_w = ELL_ARM_WIDTH / 2.0
-    lo_hole = -half_w - FIXTURE_CLEARANCE
-    narrow = half_w + FIXTURE_CLEARANCE
-    far = ELL_ARM_LENGTH - half_w + FIXTURE_CLEARANCE
-    lo = lo_hole - FIXTURE_MARGIN
-    hi = far + FIXTURE_MARGIN
-    rects = [
-        (lo, hi, lo, lo_hole),  # wall below the hole (-y side)
-        (lo, lo_hole, lo_hole, hi),  # wall left of the hole (-x side)
-        (lo_hole, hi, far, hi),  # wall beyond the y arm (+y side)
-        (far, hi, lo_hole, far),  # wall beyond the x arm (+x side)
-        (narrow, far, narrow, far),  # the block filling the inside of the L
-    ]
-    return [
-        Part(
-            box(x1 - x0, y1 - y0, ELL_HEIGHT),
-            ((x0 + x1) / 2.0, (y0 + y1) / 2.0, 0.0),
-        )
-        for x0, x1, y0, y1 in rects
-    ]
+    """The wall plates around the L-shaped channel, in the ell's frame.
+
+    The channel's outline runs along six lines: the outer sides x = -c/2 and y = -c/2, the ends
+    of the arms x = 3c/2 and y = 3c/2, and the inner corner x = c/2, y = c/2 (c = FIXTURE_CELL).
+    Each plate straddles its line and runs half a wall past its ends, so the corners close.
+    """
+    c, t = FIXTURE_CELL, FIXTURE_WALL
+    lo, mid, hi = -c / 2.0, c / 2.0, 3.0 * c / 2.0
+    # (fixed coordinate, start, end) of each side; first the sides of constant x, then of y.
+    x_sides = [(lo, lo, hi), (hi, lo, mid), (mid, mid, hi)]
+    y_sides = [(lo, lo, hi), (hi, lo, mid), (mid, mid, hi)]
+    parts = []
+    for x, y0, y1 in x_sides:
+        parts.append(Part(box(t, y1 - y0 + t, ELL_HEIGHT), (x, (y0 + y1) / 2.0, 0.0)))
+    for y, x0, x1 in y_sides:
+        parts.append(Part(box(x1 - x0 + t, t, ELL_HEIGHT), ((x0 + x1) / 2.0, y, 0.0)))
+    return parts
 
 
 def bodies() -> list[Body]:
@@ -550,11 +550,12 @@ def bodies() -> list[Body]:
         Body(
             path="insertion/fixture.urdf",
             name="fixture",
-            description=f"Frame with an L-shaped hole (no floor: the table is the floor), walls "
-            f"{ELL_HEIGHT} tall, {FIXTURE_CLEARANCE} m\n"
-            "clearance per side around the ell. Load it fixed.\n" + ell_desc,
-            mass=1.0,
-            inertia=box_inertia(1.0, 0.128, 0.128, 0.04),
+            description=f"CLIPort's L-shaped fixture: a channel of three {FIXTURE_CELL} m cells "
+            f"(no floor: the table is\nthe floor) walled by {FIXTURE_WALL} m plates {ELL_HEIGHT} "
+            "tall, 0.1 kg. The ell clears the walls by 9 mm a side;\n"
+            "a 4 cm cube fits in any cell. Usually loaded fixed.\n" + ell_desc,
+            mass=0.1,
+            inertia=box_inertia(0.1, 0.102, 0.102, 0.04),
             parts=fixture_parts(),
             rgba=(0.35, 0.55, 0.85, 1.0),
         )

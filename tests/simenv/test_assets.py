@@ -369,11 +369,31 @@ def test_ell_inserts_into_fixture(sim: int) -> None:
 
 
 def test_ell_rotated_does_not_fit(sim: int) -> None:
-    """The hole really is L-shaped: the ell turned by 180 degrees stays on top of the frame."""
+    """The hole really is L-shaped: the ell turned by 180 degrees stays up on the walls, tilted."""
     load(sim, "insertion/fixture.urdf", (0.5, 0.0, 0.02), fixed=True)
     ell = load(sim, "insertion/ell.urdf", (0.5, 0.0, 0.065), yaw=math.pi)
     settle(sim, 1.0)
-    assert position(sim, ell)[2] > 0.05
+    _, orn = p.getBasePositionAndOrientation(ell, physicsClientId=sim)
+    roll, pitch, _ = p.getEulerFromQuaternion(orn)
+    assert position(sim, ell)[2] > 0.03 and max(abs(roll), abs(pitch)) > 0.3
+
+
+@pytest.mark.parametrize("cell", [(0.0, 0.0), (0.05, 0.0), (0.0, 0.05)])
+def test_a_block_fits_each_fixture_cell(sim: int, cell: tuple[float, float]) -> None:
+    """CLIPort's fixture takes a 4 cm cube in any of its three cells, down to the table.
+
+    LLM-written tasks insert blocks into fixtures (issue 23); a fixture sized to the ell alone
+    left the cube on its rims, where a second block or a nudge tips it out.
+    """
+    yaw = 0.4
+    load(sim, "insertion/fixture.urdf", (0.5, 0.0, 0.02), yaw=yaw, fixed=True)
+    c, s = math.cos(yaw), math.sin(yaw)
+    xy = (0.5 + c * cell[0] - s * cell[1], s * cell[0] + c * cell[1])
+    block = load(sim, "block/block.urdf", (*xy, 0.03), yaw=yaw)
+    settle(sim, 1.0)
+    x, y, z = position(sim, block)
+    assert abs(z - 0.02) < 0.002  # on the table
+    assert math.hypot(x - xy[0], y - xy[1]) < 0.006
 
 
 def test_block_stays_on_pallet_and_in_container(sim: int, tmp_path: Path) -> None:

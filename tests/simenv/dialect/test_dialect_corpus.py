@@ -89,6 +89,9 @@ RULES: dict[str, Rule] = {
     "thin_line_free_space": Rule(),
     # Balls into pallet slots: CLIPort's pallet is 0.30 x 0.25 m; a smaller one drops them.
     "balls_in_pallet_slots": Rule(),
+    # Blocks into fixtures: CLIPort's fixture has 5 cm cells; one sized to the ell alone left
+    # the first block on its rims and the stack on it fell.
+    "blocks_into_fixtures": Rule(),
     # The judge's shares check stands, parity or not: CLIPort "passes" this file only because
     # its episode ends before the last goal is scored.
     "shares_sum_to_two": Rule(
