@@ -99,33 +99,38 @@ class OracleAgent:
         return None
 
     def act_pose(self, goal: Goal) -> dict[str, Any] | None:
-        """Pose goals: the unplaced object farthest from its targets, to its nearest free one."""
+        """Pose goals: the unplaced object whose nearest free target is farthest, to that target.
+
+        This is CLIPort's oracle rule: each object is measured to its nearest free target (3-D
+        distance) and the farthest goes first. An object the cameras cannot see (covered, or
+        knocked off the workspace) is passed over for the next; when none is seen, the expert
+        gives up the episode (None), as CLIPort's skips the demonstration.
+        """
         placed = self.task.placed_objects(goal)
-        match = self.task.match_matrix(goal)
         taken: set[int] = set()
         if not goal.replace:
+            match = self.task.match_matrix(goal)
             rows, cols = scipy.optimize.linear_sum_assignment(-match.astype(np.float64))
             taken = {int(j) for i, j in zip(rows, cols, strict=True) if match[i, j]}
-        best: tuple[float, int, int] | None = None
+        candidates: list[tuple[float, int, int]] = []
         for i, obj_id in enumerate(goal.objs):
             if i in placed:
                 continue
+            free = [int(j) for j in np.flatnonzero(goal.matches[i]) if int(j) not in taken]
+            if not free:
+                continue
             pos = np.asarray(p.getBasePositionAndOrientation(obj_id)[0])
-            for j in np.flatnonzero(goal.matches[i]):
-                if j in taken:
-                    continue
-                dist = float(np.linalg.norm(np.asarray(goal.targ_poses[j][0]) - pos))
-                # Farthest object first, each to its nearest free target.
-                if (
-                    best is None
-                    or (i != best[1] and dist > best[0])
-                    or (i == best[1] and dist < best[0])
-                ):
-                    best = (dist, i, int(j))
-        if best is None:
-            return None
-        _, obj_index, target_index = best
-        return self._pick_place(goal.objs[obj_index], goal.targ_poses[target_index], goal.rotations)
+            nearest = _nearest_slot(goal, free, pos)
+            dist = float(np.linalg.norm(np.subtract(goal.targ_poses[nearest][0], pos)))
+            candidates.append((dist, i, nearest))
+        # Farthest first; on a tie, the object listed first.
+        for _, obj_index, target_index in sorted(candidates, key=lambda c: (-c[0], c[1])):
+            action = self._pick_place(
+                goal.objs[obj_index], goal.targ_poses[target_index], goal.rotations
+            )
+            if action is not None:
+                return action
+        return None
 
 
 def _free_slots(goal: Goal, i: int, taken: set[int]) -> list[int]:

@@ -12,6 +12,7 @@ import pybullet as p
 import scipy
 
 from simenv import utils
+from simenv.constants import BOUNDS
 from simenv.goals import IDENTITY
 
 #: Rays per side of the grid the expert casts over an object to find where to pick it.
@@ -23,7 +24,9 @@ def pick_point(obj_id: int) -> np.ndarray | None:
 
     Rays on a grid over the object's footprint find its top surface; the point deepest inside
     that surface (farthest from its edges) wins, nearest the centre on ties, so the cup lands
-    on a ring's band rather than at its hole, and on an L block's corner.
+    on a ring's band rather than at its hole, and on an L block's corner. Only what the
+    cameras see counts, as for CLIPort's oracle, which picks from the top-down image: points
+    covered by another object or outside the workspace's x-y bounds. None when nothing is seen.
     """
     lo, hi = p.getAABB(obj_id)
     center = np.asarray(p.getBasePositionAndOrientation(obj_id)[0])
@@ -34,6 +37,8 @@ def pick_point(obj_id: int) -> np.ndarray | None:
     ends[:, 2] = lo[2] - 0.005
     hits = p.rayTestBatch(starts.tolist(), ends.tolist())
     heights = np.array([h[3][2] if h[0] == obj_id else -np.inf for h in hits]).reshape(n, n)
+    outside = (gx < BOUNDS[0, 0]) | (gx > BOUNDS[0, 1]) | (gy < BOUNDS[1, 0]) | (gy > BOUNDS[1, 1])
+    heights[outside] = -np.inf
     if not np.isfinite(heights).any():
         return None
     top = heights >= np.max(heights) - 0.005

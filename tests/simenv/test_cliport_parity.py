@@ -14,6 +14,7 @@ import pytest
 from simenv import dialect
 from simenv.environment import Environment
 from simenv.errors import TaskCodeError
+from simenv.expert.agent import OracleAgent
 from simenv.goals import fit_matches
 from simenv.record_checks import _share_consequence
 from simenv.sandbox.pool import validate_many
@@ -110,6 +111,48 @@ def test_a_slanted_line_leaves_room_beside_it(env: Environment) -> None:
     assert not occupied[row, col]
     col, row = int((0.5 - 0.25) / task.pix_size), int((0.0 + 0.5) / task.pix_size)
     assert occupied[row, col]
+
+
+# -- the expert on the same scenes: which object goes first -------------------------------------
+
+
+def test_the_object_whose_nearest_target_is_farthest_goes_first(env: Environment) -> None:
+    """CLIPort's oracle: each object to its nearest free target; the farthest such pair first.
+
+    Block A's nearest target is 0.20 m away, block B's 0.10 m: A goes first, to its nearest.
+    (The rule before this took B, because one of B's other targets was farther than 0.20 m,
+    and sent it to a target that is not its nearest: a different order of placements in
+    multi-object builds such as a house of blocks.)
+    """
+    task: Task = env.task
+    block_a, block_b = _block(env, 0.5, -0.2), _block(env, 0.5, 0.1)
+    targets = [
+        ((x, y, 0.02), (0.0, 0.0, 0.0, 1.0)) for x, y in ((0.5, 0.0), (0.25, -0.3), (0.7, 0.3))
+    ]
+    task.add_goal([block_a, block_b], np.ones((2, 3)), targets, False, False, "pose", None, 1)
+    action = OracleAgent(task, env).act()
+    assert action is not None
+    picked_xy, placed_xy = np.asarray(action["pose0"][0][:2]), np.asarray(action["pose1"][0][:2])
+    assert np.linalg.norm(picked_xy - (0.5, -0.2)) < 0.02
+    assert np.linalg.norm(placed_xy - (0.5, 0.0)) < 0.02
+
+
+def test_an_object_off_the_workspace_is_passed_over(env: Environment) -> None:
+    """CLIPort's oracle picks from the top-down image: a block knocked off the workspace is
+    not in it, so the next object goes instead, and with none left the demonstration ends.
+
+    (The expert used to reach for it, and the episode failed with an InvalidPoseError.)
+    """
+    task: Task = env.task
+    off_table, on_table = _block(env, 0.9, 0.0), _block(env, 0.5, 0.2)
+    targets = [((0.4, -0.2, 0.02), (0.0, 0.0, 0.0, 1.0)), ((0.6, -0.2, 0.02), (0.0, 0.0, 0.0, 1.0))]
+    task.add_goal([off_table, on_table], np.ones((2, 2)), targets, False, False, "pose", None, 1)
+    agent = OracleAgent(task, env)
+    action = agent.act()
+    assert action is not None
+    assert np.linalg.norm(np.asarray(action["pose0"][0][:2]) - (0.5, 0.2)) < 0.02
+    env.step(action)
+    assert agent.act() is None
 
 
 # -- the expert on the same scenes: blocks into fixtures ---------------------------------------
