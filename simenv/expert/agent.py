@@ -123,7 +123,8 @@ class OracleAgent:
             nearest = _nearest_slot(goal, free, pos)
             dist = float(np.linalg.norm(np.subtract(goal.targ_poses[nearest][0], pos)))
             candidates.append((dist, i, nearest))
-        # Farthest first; on a tie, the object listed first.
+        # Farthest first; on an exact tie, the object listed first (CLIPort's argsort leaves
+        # the order of ties unspecified).
         for _, obj_index, target_index in sorted(candidates, key=lambda c: (-c[0], c[1])):
             action = self._pick_place(
                 goal.objs[obj_index], goal.targ_poses[target_index], goal.rotations

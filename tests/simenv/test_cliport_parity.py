@@ -141,11 +141,12 @@ def test_an_object_off_the_workspace_is_passed_over(env: Environment) -> None:
     """CLIPort's oracle picks from the top-down image: a block knocked off the workspace is
     not in it, so the next object goes instead, and with none left the demonstration ends.
 
+    The off-table block is the farthest from its targets, so the rule would take it first.
     (The expert used to reach for it, and the episode failed with an InvalidPoseError.)
     """
     task: Task = env.task
     off_table, on_table = _block(env, 0.9, 0.0), _block(env, 0.5, 0.2)
-    targets = [((0.4, -0.2, 0.02), (0.0, 0.0, 0.0, 1.0)), ((0.6, -0.2, 0.02), (0.0, 0.0, 0.0, 1.0))]
+    targets = [((0.45, 0.1, 0.02), (0.0, 0.0, 0.0, 1.0)), ((0.6, 0.1, 0.02), (0.0, 0.0, 0.0, 1.0))]
     task.add_goal([off_table, on_table], np.ones((2, 2)), targets, False, False, "pose", None, 1)
     agent = OracleAgent(task, env)
     action = agent.act()
