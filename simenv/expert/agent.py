@@ -116,7 +116,7 @@ class OracleAgent:
         for i, obj_id in enumerate(goal.objs):
             if i in placed:
                 continue
-            free = [int(j) for j in np.flatnonzero(goal.matches[i]) if int(j) not in taken]
+            free = _free_slots(goal, i, taken)
             if not free:
                 continue
             pos = np.asarray(p.getBasePositionAndOrientation(obj_id)[0])
